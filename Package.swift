@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds optimize across modules so that `Jobs` specializes the generic
+/// operators of `Operators` and `Dataflow` (see docs/ARCHITECTURE.md, decision 1).
+let optimized: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Tillflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tillflow", targets: ["tillflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(
+            name: "Dataflow",
+            dependencies: ["CZstd", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: optimized),
+        .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
+        .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),
+        .executableTarget(
+            name: "tillflow",
+            dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimized),
+        .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
