@@ -30,6 +30,7 @@ let package = Package(
             dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimized),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,27 @@
+/// Runs a job graph to the end of its (finite) inputs on the calling thread.
+///
+/// Sources take turns, one batch each, in the order they were added, so a run is a
+/// pure function of the inputs. When a source is exhausted its consumers are finished:
+/// the watermark becomes `Watermark.end` downstream and everything pending happens.
+public struct JobRunner {
+    public let graph: JobGraph
+
+    public init(_ graph: JobGraph) { self.graph = graph }
+
+    /// - Parameter afterBatch: called after every batch, with the graph, for progress reports.
+    public func run(afterBatch: ((JobGraph) -> Void)? = nil) throws {
+        var active = graph.sources
+        while !active.isEmpty {
+            var stillActive: [any SourceDriver] = []
+            for source in active {
+                if try source.pump() {
+                    stillActive.append(source)
+                } else {
+                    try source.finish()
+                }
+                afterBatch?(graph)
+            }
+            active = stillActive
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// The byte layout of a keyed-state entry's key in a byte-oriented backend (RocksDB, snapshots):
+///
+///     key group (UInt16, big-endian) | operator id | state name | key | namespace
+///
+/// with operator id and state name as length-prefixed UTF-8 and key and namespace in
+/// the state codec. The key group comes first so that a key-group range is one
+/// contiguous scan; operator id and state name follow so that one operator's state
+/// can be found, moved or dropped without touching the others.
+public enum StateKeyLayout {
+    public static func encode<K: StateKey, N: StateNamespace>(
+        operator: OperatorID, state: String, key: K, namespace: N
+    ) -> [UInt8] {
+        var writer = StateWriter(capacity: 64)
+        writer.write(KeyGroup(of: key).index)
+        writer.write(`operator`.name)
+        writer.write(state)
+        key.encode(to: &writer)
+        namespace.encode(to: &writer)
+        return writer.bytes
+    }
+
+    /// The common prefix of every entry of one state of one operator in one key group.
+    public static func prefix(group: KeyGroup, operator: OperatorID, state: String) -> [UInt8] {
+        var writer = StateWriter(capacity: 32)
+        writer.write(group.index)
+        writer.write(`operator`.name)
+        writer.write(state)
+        return writer.bytes
+    }
+
+    /// Splits an encoded entry key back into its parts.
+    public static func decode<K: StateKey, N: StateNamespace>(
+        _ bytes: [UInt8], key: K.Type, namespace: N.Type
+    ) throws -> (group: KeyGroup, operator: OperatorID, state: String, key: K, namespace: N) {
+        var reader = StateReader(bytes)
+        let group = KeyGroup(index: try reader.readUInt16())
+        let op = OperatorID(try reader.readString())
+        let state = try reader.readString()
+        let k = try K.decode(from: &reader)
+        let n = try N.decode(from: &reader)
+        guard reader.isAtEnd else { throw StateDecodingError("trailing bytes after state key") }
+        return (group, op, state, k, n)
+    }
+}

@@ -1,0 +1,45 @@
+import Dataflow
+
+/// The user logic of a keyed `process` operator: per-record handling with keyed state
+/// and event-time timers.
+///
+/// The key is passed explicitly to every call (there is no hidden "current key"), and
+/// timers carry the key and a scope of the function's choosing (for example a window's end).
+public protocol KeyedProcessFunction {
+    associatedtype Key: StateKey
+    associatedtype Input
+    associatedtype Output
+    /// A second output (late records, duplicates); `Never` when there is none.
+    associatedtype Side = Never
+    associatedtype TimerScope: Hashable & Sendable = NoNamespace
+
+    /// Called once before the first record: declare state tables here.
+    mutating func open(_ state: StateScope) throws
+
+    /// Called for each record, with the context's watermark as it was just before the record.
+    mutating func processElement(_ input: Input, key: Key, context: ProcessContext<Self>) throws
+
+    /// Called when the watermark reaches a registered timer's time.
+    mutating func onTimer(_ time: Int64, key: Key, scope: TimerScope, context: ProcessContext<Self>) throws
+}
+
+extension KeyedProcessFunction {
+    public mutating func onTimer(_ time: Int64, key: Key, scope: TimerScope, context: ProcessContext<Self>) throws {}
+}
+
+/// The state tables of one operator, named within it.
+public struct StateScope {
+    public let operatorID: OperatorID
+    public let backend: any StateBackend
+
+    public init(operatorID: OperatorID, backend: any StateBackend) {
+        self.operatorID = operatorID
+        self.backend = backend
+    }
+
+    public func valueTable<K: StateKey, N: StateNamespace, V: StateCodable>(
+        _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self
+    ) throws -> any KeyedValueTable<K, N, V> {
+        try backend.valueTable(operator: operatorID, name: name, key: key, namespace: namespace, value: value)
+    }
+}

@@ -1,0 +1,120 @@
+import Dataflow
+
+/// Where an operator's watermark comes from when the operator itself decides which
+/// records count for event time.
+///
+/// Spec section 0 defines a stage's watermark over the records it *accepts* (for the
+/// validation stage: valid, non-duplicate transactions). Acceptance is decided inside
+/// the stage, and the stage's own state expiry depends on that watermark, so the
+/// generator cannot sit in front of it: it is fused into the operator and fed the
+/// operator's main output, record by record.
+public struct WatermarkAssignment<Record> {
+    public var generator: BoundedOutOfOrderness
+    public var eventTime: (Record) -> Int64
+
+    public init(outOfOrdernessMs: Int64, eventTime: @escaping (Record) -> Int64) {
+        generator = BoundedOutOfOrderness(boundMs: outOfOrdernessMs)
+        self.eventTime = eventTime
+    }
+}
+
+/// Runs a `KeyedProcessFunction` over a keyed stream, record by record in stream order.
+///
+/// What holds, per record: timers due at the watermark before the record have fired;
+/// the function sees that watermark; then timers that became due (registered in the
+/// past, or by a watermark the record raised) fire in time order. Every watermark the
+/// operator reaches is forwarded on both outputs after the records emitted before it.
+public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchConsumer {
+    public typealias Input = Function.Input
+
+    @usableFromInline var function: Function
+    @usableFromInline let keyOf: (Function.Input) -> Function.Key
+    @usableFromInline let context = ProcessContext<Function>()
+    @usableFromInline var assignment: WatermarkAssignment<Function.Output>?
+    public let output = OutputPort<Function.Output>()
+    public let sideOutput = OutputPort<Function.Side>()
+
+    public init(
+        _ function: Function, keyOf: @escaping (Function.Input) -> Function.Key,
+        state: StateScope, assigningWatermarks: WatermarkAssignment<Function.Output>? = nil
+    ) throws {
+        self.function = function
+        self.keyOf = keyOf
+        self.assignment = assigningWatermarks
+        try self.function.open(state)
+    }
+
+    /// The operator's current watermark.
+    public var watermark: Watermark { context.watermark }
+
+
+    public func consume(_ batch: Batch<Function.Input>) throws {
+        let generates = assignment != nil
+        try batch.forEachEvent(
+            record: { record in
+                let emittedBefore = context.output.records.count
+                try function.processElement(record, key: keyOf(record), context: context)
+                var raised: Watermark? = nil
+                if assignment != nil {
+                    let out = context.output.records
+                    for i in emittedBefore ..< out.count {
+                        if let w = assignment!.generator.observe(assignment!.eventTime(out[i])) { raised = w }
+                    }
+                }
+                try advance(to: raised ?? context.watermark)
+            },
+            watermark: { w in
+                if !generates { try advance(to: w) }
+            })
+        try flush()
+    }
+
+    /// Moves the watermark to `w` (never backwards) and fires every timer due.
+
+    func advance(to w: Watermark) throws {
+        if w > context.watermark { context.watermark = w }
+        while let (time, timer) = context.timers.popDue(at: context.watermark) {
+            try function.onTimer(time, key: timer.key, scope: timer.scope, context: context)
+        }
+        if context.watermark > context.forwarded {
+            context.forwarded = context.watermark
+            context.output.advanceWatermark(to: context.watermark)
+            context.side.advanceWatermark(to: context.watermark)
+        }
+    }
+
+    @usableFromInline
+    func flush() throws {
+        try output.emit(context.output)
+        try sideOutput.emit(context.side)
+        context.output.removeAll()
+        context.side.removeAll()
+    }
+
+    public func finish() throws {
+        try advance(to: .end)
+        try flush()
+        try output.finish()
+        try sideOutput.finish()
+    }
+}
+
+/// The two outputs of a keyed `process` operator.
+public struct ProcessedStreams<Output, Side> {
+    public let main: Stream<Output>
+    public let side: Stream<Side>
+}
+
+extension KeyedStream {
+    /// Runs `function` over this keyed stream, its state in the job's state backend under `id`.
+    public func process<F: KeyedProcessFunction>(
+        _ id: OperatorID, _ function: F, assigningWatermarks: WatermarkAssignment<F.Output>? = nil
+    ) throws -> ProcessedStreams<F.Output, F.Side> where F.Key == Key, F.Input == Record {
+        let graph = stream.graph
+        let op = try KeyedProcessOperator(
+            function, keyOf: keyOf, state: StateScope(operatorID: id, backend: graph.state),
+            assigningWatermarks: assigningWatermarks)
+        stream.attach(id, op)
+        return ProcessedStreams(main: Stream(graph: graph, port: op.output), side: Stream(graph: graph, port: op.sideOutput))
+    }
+}

@@ -1,0 +1,77 @@
+import Dataflow
+
+/// Merges several streams of one type into one.
+///
+/// Records pass through in the order they arrive. The output watermark is the
+/// minimum over the inputs' watermarks, so no input is overtaken; a finished input
+/// stops holding the others back, and the output finishes when every input has.
+public final class UnionOperator<Record> {
+    public let output = OutputPort<Record>()
+    var inputWatermarks: [Watermark]
+    var finishedInputs = 0
+    var emitted = Watermark.initial
+    var buffer = Batch<Record>()
+
+    public init(inputs: Int) {
+        precondition(inputs > 0)
+        inputWatermarks = Array(repeating: .initial, count: inputs)
+    }
+
+    /// The consumer to attach to input `index`.
+    public func input(_ index: Int) -> some BatchConsumer<Record> { Input(union: self, index: index) }
+
+    final class Input: BatchConsumer {
+        let union: UnionOperator
+        let index: Int
+        init(union: UnionOperator, index: Int) {
+            self.union = union
+            self.index = index
+        }
+        func consume(_ batch: Batch<Record>) throws { try union.consume(batch, from: index) }
+        func finish() throws { try union.finish(index) }
+    }
+
+    private var combined: Watermark { inputWatermarks.min() ?? .end }
+
+    func consume(_ batch: Batch<Record>, from index: Int) throws {
+        buffer.removeAll()
+        batch.forEachEvent(
+            record: { buffer.append($0) },
+            watermark: {
+                inputWatermarks[index] = $0
+                advanceIfCombinedMoved()
+            })
+        try output.emit(buffer)
+    }
+
+    private func advanceIfCombinedMoved() {
+        let now = combined
+        if now > emitted {
+            emitted = now
+            buffer.advanceWatermark(to: now)
+        }
+    }
+
+    func finish(_ index: Int) throws {
+        inputWatermarks[index] = .end
+        finishedInputs += 1
+        if finishedInputs == inputWatermarks.count {
+            try output.finish()
+        } else {
+            buffer.removeAll()
+            advanceIfCombinedMoved()
+            try output.emit(buffer)
+        }
+    }
+}
+
+extension Stream {
+    /// This stream and `others`, merged.
+    public func union(_ id: OperatorID, _ others: Stream<Record>...) -> Stream<Record> {
+        let op = UnionOperator<Record>(inputs: others.count + 1)
+        graph.register(id)
+        port.attach(op.input(0))
+        for (i, other) in others.enumerated() { other.port.attach(op.input(i + 1)) }
+        return Stream(graph: graph, port: op.output)
+    }
+}
