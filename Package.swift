@@ -29,9 +29,13 @@ let package = Package(
             name: "tillflow",
             dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimized),
+        .executableTarget(
+            name: "example-big-baskets", dependencies: ["Jobs", "Dataflow", "Operators"], path: "examples/BigBaskets",
+            swiftSettings: optimized),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,38 @@
+# Tillflow. `make demo` and `make test` do all set-up on a fresh Debian machine.
+SHELL := /bin/bash
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_PACKAGES := libzstd-dev pkg-config
+SWIFT ?= swift
+DEMO_DIR ?= demo-data
+DEMO_OUT ?= out/demo
+
+.PHONY: deps build release test demo clean bench-micro
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product tillflow
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test --disable-xctest
+
+demo: release
+	@mkdir -p $(DEMO_DIR)
+	@[ -f $(DEMO_DIR)/pos-50-stores.jsonl ] || .build/release/tillflow generate pos --stores 50 --count 500000 --seed 42 \
+	    --span 24h --late-fraction 0.002 --duplicate-fraction 0.002 --invalid-fraction 0.002 --out $(DEMO_DIR)/pos-50-stores.jsonl
+	.build/release/tillflow replay turnover --input $(DEMO_DIR)/pos-50-stores.jsonl --out $(DEMO_OUT) --state memory --overwrite
+	@echo; echo "first rows of $(DEMO_OUT)/turnover.jsonl:"; head -n 3 $(DEMO_OUT)/turnover.jsonl
+	@echo; echo "first rows of $(DEMO_OUT)/rollup.jsonl:"; head -n 2 $(DEMO_OUT)/rollup.jsonl
+	@echo; echo "first dead letter of $(DEMO_OUT)/invalid.jsonl:"; head -n 1 $(DEMO_OUT)/invalid.jsonl | cut -c1-300
+
+clean:
+	rm -rf .build out $(DEMO_DIR)

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A one-line progress display on standard error, redrawn in place at most ten times a
+/// second; silent when standard error is not a terminal (logs, CI, pipes).
+struct ProgressBar {
+    let totalBytes: Int64?
+    let enabled: Bool
+    private var lastDraw: Double = 0
+    private let started = Clock.now
+
+    init(totalBytes: Int64?, enabled: Bool = isatty(2) == 1) {
+        self.totalBytes = totalBytes
+        self.enabled = enabled
+    }
+
+    mutating func update(bytes: Int64, records: Int64) {
+        guard enabled else { return }
+        let now = Clock.now
+        guard now - lastDraw >= 0.1 else { return }
+        lastDraw = now
+        let elapsed = max(now - started, 1e-9)
+        let rate = Format.count(Int64(Double(records) / elapsed))
+        var line = ""
+        if let total = totalBytes, total > 0 {
+            let fraction = min(1, Double(bytes) / Double(total))
+            let width = 30
+            let filled = Int(fraction * Double(width))
+            line = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] "
+                + "\(Int(fraction * 100))%  "
+        }
+        line += "\(Format.count(records)) records  \(rate)/s  \(Format.seconds(elapsed))"
+        fputs("\r\u{1B}[2K" + line, stderr)
+    }
+
+    func clear() {
+        guard enabled else { return }
+        fputs("\r\u{1B}[2K", stderr)
+    }
+}
+
+/// Wall-clock seconds from a monotonic clock.
+enum Clock {
+    static var now: Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+enum Format {
+    /// 1234567 -> "1,234,567".
+    static func count(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    static func seconds(_ s: Double) -> String {
+        let tenths = Int((s * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+}
