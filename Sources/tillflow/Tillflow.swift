@@ -5,5 +5,5 @@ struct Tillflow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillflow",
         abstract: "A stream-processing dataflow engine for retail.",
-        subcommands: [])
+        subcommands: [Generate.self])
 }
