@@ -8,7 +8,7 @@ struct Tillflow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillflow",
         abstract: "A stream-processing dataflow engine for retail.",
-        subcommands: [Replay.self])
+        subcommands: [Generate.self, Replay.self])
 
     /// Every failure ends in one line on standard error and a non-zero exit: never a
     /// stack trace, never the usage text after a mistake (`--help` shows it).
