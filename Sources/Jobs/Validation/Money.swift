@@ -20,6 +20,41 @@ public enum Money {
     /// Reads `text` as an amount in a currency with `minorDigits` minor-unit digits.
     @inlinable
     public static func read(_ text: UnsafeRawBufferPointer, minorDigits: Int) -> Reading {
+        if text.count <= 16 && minorDigits <= 3, let amount = readShort(text, minorDigits: minorDigits) {
+            return .minorUnits(amount)
+        }
+        return readChecked(text, minorDigits: minorDigits)
+    }
+
+    /// The common case: at most 16 bytes, so at most 19 digits once scaled by up to
+    /// 10^3 — no overflow check needed. `nil` for anything that is not a valid amount.
+    @inlinable @inline(__always)
+    static func readShort(_ text: UnsafeRawBufferPointer, minorDigits: Int) -> Int64? {
+        let n = text.count
+        var value: UInt64 = 0
+        var i = 0
+        while i < n, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
+            value = value &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        guard i > 0 else { return nil }
+        var fractionDigits = 0
+        if i < n {
+            guard text[i] == UInt8(ascii: ".") else { return nil }
+            i &+= 1
+            while i < n, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
+                value = value &* 10 &+ UInt64(d)
+                fractionDigits &+= 1
+                i &+= 1
+            }
+            guard fractionDigits > 0 && i == n && fractionDigits <= minorDigits else { return nil }
+        }
+        for _ in fractionDigits ..< minorDigits { value = value &* 10 }
+        return value <= UInt64(Int64.max) ? Int64(value) : nil
+    }
+
+    @inlinable
+    static func readChecked(_ text: UnsafeRawBufferPointer, minorDigits: Int) -> Reading {
         let n = text.count
         var i = 0
         var value: Int64 = 0

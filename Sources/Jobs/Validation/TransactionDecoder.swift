@@ -9,8 +9,10 @@ import Dataflow
 /// operator after this one.
 ///
 /// Decoding is the hot path of every job: the line is read in one validating pass
-/// plus one pass over the values kept, with no Foundation, no floating point, no
-/// dictionary; the only allocations are the strings and item array of the result.
+/// that records where the fields and the items' fields lie, then only the values
+/// kept are read; no Foundation, no floating point, no dictionary. The only
+/// allocations are the strings and item array of the result (and, for a basket of
+/// more than `stackItems` items, one buffer for their tokens).
 public struct TransactionDecoder: Sendable {
     public var totalMismatch: TotalMismatchPolicy
 
@@ -18,26 +20,51 @@ public struct TransactionDecoder: Sendable {
         self.totalMismatch = totalMismatch
     }
 
+    /// Items whose tokens the first scan records in a stack buffer (under 1 KiB, so it
+    /// never touches the heap); a larger basket is scanned again into a heap buffer.
+    static let stackItems = 16
+
     /// One JSONL line. `origin.raw` holds the line's stored bytes, `fullLength` its real length.
     public func decodeJSON(origin: LineOrigin, fullLength: Int) -> Result<Transaction, Rejection> {
         guard fullLength <= TransactionRules.maxLineBytes else { return .failure(TransactionRules.tooLarge(fullLength)) }
-        return origin.raw.withUnsafeBytes { bytes -> Result<Transaction, Rejection> in
-            withUnsafeTemporaryAllocation(of: JSONToken?.self, capacity: TransactionField.allCases.count) { fields in
+        let fieldCount = TransactionField.allCases.count
+        let stride = TransactionRules.schema.elementSlots
+        // The fields are written into `transaction` in place: handing a 160-byte
+        // `Transaction` out through each closure would copy it every time.
+        var transaction = Transaction(txID: "", storeID: "", terminalID: "", eventTime: 0, kind: .sale, currency: .EUR,
+                                      items: [], itemCount: nil, totalMinor: 0, originalTotalMinor: nil, origin: origin)
+        let rejection = origin.raw.withUnsafeBytes { bytes -> Rejection? in
+            withUnsafeTemporaryAllocation(of: JSONToken?.self, capacity: fieldCount + Self.stackItems * stride) { slots in
                 do throws(Rejection) {
-                    return .success(try readJSON(bytes, fields: fields, origin: origin))
+                    let fields = UnsafeMutableBufferPointer(rebasing: slots[..<fieldCount])
+                    let items = UnsafeMutableBufferPointer(rebasing: slots[fieldCount...])
+                    let count = try scan(bytes, fields: fields, items: items)
+                    guard count > Self.stackItems && count <= TransactionRules.itemCount.upperBound else {
+                        try readJSON(bytes, fields: fields, items: items, itemCount: count, into: &transaction)
+                        return nil
+                    }
+                    try withUnsafeTemporaryAllocation(of: JSONToken?.self, capacity: count * stride) {
+                        (allItems) throws(Rejection) in
+                        _ = try scan(bytes, fields: fields, items: allItems)
+                        try readJSON(bytes, fields: fields, items: allItems, itemCount: count, into: &transaction)
+                    }
+                    return nil
                 } catch {
-                    return .failure(error)
+                    return error
                 }
             }
         }
+        if let rejection { return .failure(rejection) }
+        return .success(transaction)
     }
 
-    private func readJSON(_ bytes: UnsafeRawBufferPointer, fields: UnsafeMutableBufferPointer<JSONToken?>,
-                          origin: LineOrigin) throws(Rejection) -> Transaction {
-        let scanner = JSONScanner(bytes)
+    /// The syntax checks (`bad_encoding`, `malformed_json`, `not_an_object`); records
+    /// the fields' and items' tokens and returns the length of `items`.
+    private func scan(_ bytes: UnsafeRawBufferPointer, fields: UnsafeMutableBufferPointer<JSONToken?>,
+                      items: UnsafeMutableBufferPointer<JSONToken?>) throws(Rejection) -> Int {
         let summary: JSONScanner.Summary
         do throws(JSONSyntaxError) {
-            summary = try scanner.scan(schema: TransactionRules.schema, members: fields)
+            summary = try JSONScanner(bytes).scan(schema: TransactionRules.schema, members: fields, elements: items)
         } catch {
             // Invalid UTF-8 anywhere in the line outranks any JSON error. (A line the
             // scanner accepts is valid UTF-8: it checks the bytes inside strings, and
@@ -48,35 +75,40 @@ public struct TransactionDecoder: Sendable {
         guard summary.root.kind == .object else {
             throw Rejection(.notAnObject, detail: "expected an object, found \(summary.root.kind)")
         }
+        return summary.nestedArrayCount
+    }
 
-        let reader = JSONFieldReader(scanner: scanner)
+    /// The field checks, in table order, then the total check; fills in `tx` (whose
+    /// origin is already set).
+    private func readJSON(_ bytes: UnsafeRawBufferPointer, fields: UnsafeMutableBufferPointer<JSONToken?>,
+                          items itemSlots: UnsafeMutableBufferPointer<JSONToken?>, itemCount: Int,
+                          into tx: inout Transaction) throws(Rejection) {
+        let reader = JSONFieldReader(scanner: JSONScanner(bytes))
         func field(_ f: TransactionField) -> JSONToken? { fields[f.rawValue] }
-        let txID = try reader.identifier(field(.txID), FieldPath(.txID))
-        let storeID = try reader.identifier(field(.storeID), FieldPath(.storeID))
-        let terminalID = try reader.identifier(field(.terminalID), FieldPath(.terminalID))
-        let eventTime = try reader.eventTime(field(.eventTime))
-        let kind = try reader.kind(field(.kind))
+        tx.txID = try reader.identifier(field(.txID), FieldPath(.txID))
+        tx.storeID = try reader.identifier(field(.storeID), FieldPath(.storeID))
+        tx.terminalID = try reader.identifier(field(.terminalID), FieldPath(.terminalID))
+        tx.eventTime = try reader.eventTime(field(.eventTime))
+        tx.kind = try reader.kind(field(.kind))
         let currency = try reader.currency(field(.currency))
-        let (items, sum) = try reader.items(field(.items), count: summary.nestedArrayCount, currency: currency)
+        tx.currency = currency
+        let sum = try reader.items(field(.items), count: itemCount, slots: itemSlots, currency: currency, into: &tx.items)
         guard let totalToken = field(.total) else { throw .missing(TransactionField.total.name) }
         let total = try reader.money(totalToken, currency: currency, FieldPath(.total))
         if let payment = field(.payment), payment.kind != .string {
             throw .bad(TransactionField.payment.name, "must be a string")
         }
 
-        var original: Int64? = nil
+        tx.totalMinor = sum
         if total != sum {
             switch totalMismatch {
             case .correct:
-                original = total
+                tx.originalTotalMinor = total
             case .reject:
                 throw Rejection(.totalMismatch, field: TransactionField.total.name,
                                 detail: "total \(total) differs from the sum of the items \(sum) (minor units)")
             }
         }
-        return Transaction(txID: txID, storeID: storeID, terminalID: terminalID, eventTime: eventTime, kind: kind,
-                           currency: currency, items: items, itemCount: nil, totalMinor: sum,
-                           originalTotalMinor: original, origin: origin)
     }
 }
 
@@ -174,32 +206,30 @@ struct JSONFieldReader {
     /// `items`: 1...1000 objects, each with `sku`, `qty`, `unit_price` (checked item by
     /// item, in that order), and the sum of `qty * unit_price`, which must fit `Int64`.
     ///
-    /// - Parameter count: the array's length, which the scanner counted.
-    func items(_ token: JSONToken?, count: Int, currency: Currency) throws(Rejection) -> (items: [LineItem], sum: Int64) {
+    /// - Parameters:
+    ///   - count: the array's length, which the scanner counted.
+    ///   - slots: the tokens the scanner recorded for the elements, `schema.elementSlots`
+    ///     per element (all of them, when `count` is in 1...1000).
+    func items(_ token: JSONToken?, count: Int, slots: UnsafeMutableBufferPointer<JSONToken?>,
+               currency: Currency, into items: inout [LineItem]) throws(Rejection) -> Int64 {
         let name = TransactionField.items.name
         guard let token else { throw .missing(name) }
         guard token.kind == .array, TransactionRules.itemCount.contains(count) else {
             throw .bad(name, TransactionRules.itemsDetail)
         }
-        let keys = TransactionRules.schema.elementKeys
-        var items: [LineItem] = []
+        let stride = TransactionRules.schema.elementSlots
+        precondition(slots.count >= count * stride)
         items.reserveCapacity(count)
         var sum: Int64 = 0
         var overflow = false
-        var index = 0
-        var elements = scanner.elements(of: token)
-        while let element = elements.next() {
-            guard element.kind == .object else { throw .bad("items[\(index)]", "expected an object, found \(element.kind)") }
-            var sku: JSONToken? = nil, qty: JSONToken? = nil, price: JSONToken? = nil
-            var members = scanner.members(of: element)
-            while let member = members.next() {
-                switch scanner.index(ofKey: member.key, in: keys) {
-                case ItemField.sku.rawValue: sku = member.value
-                case ItemField.qty.rawValue: qty = member.value
-                case ItemField.unitPrice.rawValue: price = member.value
-                default: break
-                }
+        for index in 0 ..< count {
+            let base = index &* stride
+            guard let element = slots[base], element.kind == .object else {
+                throw .bad("items[\(index)]", "expected an object, found \(slots[base]?.kind ?? .null)")
             }
+            let sku = slots[base &+ 1 &+ ItemField.sku.rawValue]
+            let qty = slots[base &+ 1 &+ ItemField.qty.rawValue]
+            let price = slots[base &+ 1 &+ ItemField.unitPrice.rawValue]
             let skuText = try identifier(sku, FieldPath(item: index, .sku))
             guard let qty else { throw .missing(FieldPath(item: index, .qty).text) }
             guard let quantity = scanner.integer(qty).value, TransactionRules.quantity.contains(quantity) else {
@@ -214,21 +244,23 @@ struct JSONFieldReader {
             overflow = overflow || o1 || o2
             sum = newSum
             items.append(LineItem(sku: skuText, qty: quantity, unitPriceMinor: unitPrice))
-            index &+= 1
         }
         if overflow { throw .bad(name, TransactionRules.sumOverflowDetail) }
-        return (items, sum)
+        return sum
     }
 }
 
 extension TransactionKind {
     /// The kind named exactly by these bytes (`sale`, `refund`), if any.
+    @inline(__always)
     init?(name bytes: UnsafeRawBufferPointer) {
-        if bytes.elementsEqual("sale".utf8) {
+        switch bytes.count {
+        case 4 where UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) == 0x656C_6173:  // "sale"
             self = .sale
-        } else if bytes.elementsEqual("refund".utf8) {
+        case 6 where UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) == 0x7566_6572  // "refu"
+            && UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) == 0x646E:  // "nd"
             self = .refund
-        } else {
+        default:
             return nil
         }
     }

@@ -1,9 +1,10 @@
 /// A small, fixed set of member names that a record type knows (`tx_id`, `items`, ...),
 /// each found by its position in the set.
 ///
-/// Names are UTF-8 strings of 1...16 bytes and a set holds at most 32 of
-/// them, so that a key is matched by comparing two machine words and a length per
-/// name, with no hashing and no allocation. A key longer than 16 bytes is never known.
+/// Names are UTF-8 strings of 1...16 bytes and a set holds at most 32 of them, so
+/// that a key, packed into two machine words, is found with one multiplication (a
+/// perfect hash chosen when the set is made) and one comparison, with no
+/// allocation. A key longer than 16 bytes is never known.
 public struct JSONKeySet: Sendable {
     /// A name packed into two little-endian words, zero-padded past its length.
     struct Packed: Sendable, Equatable {
@@ -18,6 +19,11 @@ public struct JSONKeySet: Sendable {
     /// The names, in the order that gives their indices.
     public let names: [String]
     let packed: [Packed]
+    /// `slots[hash(name)]` is the name's index, or `emptySlot`.
+    let slots: [UInt8]
+    let multiplier: UInt64
+    static let slotBits = 7
+    static let emptySlot = UInt8.max
 
     public init(_ names: [String]) {
         precondition(names.count <= Self.maxCount, "a JSONKeySet holds at most \(Self.maxCount) names")
@@ -32,6 +38,54 @@ public struct JSONKeySet: Sendable {
             }
             return p
         }
+        // Find a multiplier under which no two names share a slot. With at most 32
+        // names in 128 slots a few dozen tries suffice; the sequence is fixed, so
+        // every process builds the same table.
+        var generator: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while true {
+            generator &+= 0x9E37_79B9_7F4A_7C15
+            let multiplier = (generator ^ (generator >> 29)) | 1
+            var slots = [UInt8](repeating: Self.emptySlot, count: 1 << Self.slotBits)
+            var collision = false
+            for (k, p) in packed.enumerated() {
+                let h = Self.hash(low: p.low, high: p.high, length: p.length, multiplier: multiplier)
+                if slots[h] != Self.emptySlot { collision = true; break }
+                slots[h] = UInt8(k)
+            }
+            if !collision {
+                self.slots = slots
+                self.multiplier = multiplier
+                return
+            }
+        }
+    }
+
+    @inline(__always)
+    static func hash(low: UInt64, high: UInt64, length: Int, multiplier: UInt64) -> Int {
+        let mixed = (low ^ (high &* 0xFF51_AFD7_ED55_8CCD) ^ UInt64(truncatingIfNeeded: length)) &* multiplier
+        return Int(truncatingIfNeeded: mixed >> UInt64(64 &- slotBits))
+    }
+
+    /// `index(low:high:length:)`, trying the name at index `expected` first (one
+    /// comparison, when a record lists its members in the set's order).
+    @inline(__always)
+    func index(low: UInt64, high: UInt64, length: Int, expected: Int) -> Int {
+        if expected < packed.count {
+            let p = packed.withUnsafeBufferPointer { $0[expected] }
+            if p.low == low && p.high == high && p.length == length { return expected }
+        }
+        return index(low: low, high: high, length: length)
+    }
+
+    /// The index of the name packed little-endian into `low` and `high` (zero past
+    /// `length` bytes), or -1.
+    @inline(__always)
+    func index(low: UInt64, high: UInt64, length: Int) -> Int {
+        let h = Self.hash(low: low, high: high, length: length, multiplier: multiplier)
+        let k = slots.withUnsafeBufferPointer { $0[h] }
+        guard k != Self.emptySlot else { return -1 }
+        let p = packed.withUnsafeBufferPointer { $0[Int(k)] }
+        return p.low == low && p.high == high && p.length == length ? Int(k) : -1
     }
 
     public var count: Int { names.count }
@@ -87,10 +141,8 @@ public struct JSONKeySet: Sendable {
 
     @inline(__always)
     private func index(of p: Packed) -> Int? {
-        packed.withUnsafeBufferPointer { entries in
-            for k in 0 ..< entries.count where entries[k] == p { return k }
-            return nil
-        }
+        let k = index(low: p.low, high: p.high, length: p.length)
+        return k >= 0 ? k : nil
     }
 }
 
@@ -106,6 +158,9 @@ public struct JSONSchema: Sendable {
     /// Index in `topLevel` of the member whose array elements are checked against `elementKeys`.
     public let nestedArrayIndex: Int?
     public let elementKeys: JSONKeySet
+
+    /// Slots per element in `scan`'s `elements` buffer: the element, then one per element key.
+    public var elementSlots: Int { 1 + elementKeys.count }
 
     public init(topLevel: JSONKeySet, nestedArray: (name: String, elementKeys: JSONKeySet)? = nil) {
         self.topLevel = topLevel

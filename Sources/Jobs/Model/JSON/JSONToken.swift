@@ -34,25 +34,33 @@ public enum JSONKind: UInt8, Sendable, Hashable, CustomStringConvertible {
 ///
 /// A token is only meaningful together with the `JSONScanner` (the bytes) it came
 /// from. It holds no copy of anything: reading its content is the scanner's job.
+/// Offsets are stored in 32 bits (a scanned text is one line, at most a few MiB), so
+/// that a token takes 12 bytes and a record's tokens fit in a small stack buffer.
 public struct JSONToken: Sendable, Hashable {
     public var kind: JSONKind
     /// For a string: at least one backslash escape lies between its quotes, so its
     /// bytes must be unescaped before use. Always `false` for other kinds.
     public var isEscaped: Bool
-    /// Offset of the value's first byte (`{`, `[`, the opening `"`, `-`, a digit, a letter).
-    public var start: Int
-    /// Offset just past the value's last byte (past the closing `"`, `}` or `]`).
-    public var end: Int
+    @usableFromInline var storedStart: UInt32
+    @usableFromInline var storedEnd: UInt32
 
     @inline(__always)
     public init(kind: JSONKind, isEscaped: Bool = false, start: Int, end: Int) {
         self.kind = kind
         self.isEscaped = isEscaped
-        self.start = start
-        self.end = end
+        self.storedStart = UInt32(truncatingIfNeeded: start)
+        self.storedEnd = UInt32(truncatingIfNeeded: end)
     }
 
+    /// Offset of the value's first byte (`{`, `[`, the opening `"`, `-`, a digit, a letter).
+    @inline(__always)
+    public var start: Int { Int(storedStart) }
+    /// Offset just past the value's last byte (past the closing `"`, `}` or `]`).
+    @inline(__always)
+    public var end: Int { Int(storedEnd) }
+
     /// For a string, the offsets of its content between the quotes (still escaped).
+    @inline(__always)
     public var contentRange: Range<Int> { kind == .string ? start + 1 ..< end - 1 : start ..< end }
 }
 
