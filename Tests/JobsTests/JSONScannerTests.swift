@@ -61,6 +61,35 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("a schema without a nested array counts no elements, whatever arrays the text holds")
+    func noNestedArray() throws {
+        let flat = JSONSchema(topLevel: JSONKeySet(["type"]))
+        try scanned(#"{"x":[1,2,3],"type":[{"sku":1,"sku":2}]}"#, schema: flat) { _, summary, members in
+            #expect(summary.nestedArrayCount == 0)
+            #expect(members[0]?.kind == .array)
+        }
+    }
+
+    @Test("elements beyond the buffer are checked and counted but not recorded")
+    func elementBufferCapacity() throws {
+        let text = #"{"lines":[{"sku":"a","qty":1},{"qty":2},"x",{"sku":"b","sku":"c"}]}"#
+        #expect(problem(text) == JSONSyntaxError(.duplicateKey("sku"), at: 55))
+        let ok = #"{"lines":[{"sku":"a","qty":1},{"qty":2},"x",{"sku":"b"}]}"#
+        let bytes = Array(ok.utf8)
+        try bytes.withUnsafeBytes { raw in
+            var members = [JSONToken?](repeating: nil, count: 3)
+            var elements = [JSONToken?](repeating: nil, count: 2 * 3)  // room for two elements of 1 + 2 slots
+            let scanner = JSONScanner(raw)
+            let summary = try members.withUnsafeMutableBufferPointer { m in
+                try elements.withUnsafeMutableBufferPointer { e in try scanner.scan(schema: Self.schema, members: m, elements: e) }
+            }
+            #expect(summary.nestedArrayCount == 4)
+            #expect(elements[0]?.kind == .object && elements[3]?.kind == .object)
+            #expect(elements[1].map(scanner.string) == "a" && elements[2].map { scanner.integer($0) } == .value(1))
+            #expect(elements[4] == nil && elements[5].map { scanner.integer($0) } == .value(2))
+        }
+    }
+
     @Test("iterates nested objects' members in order, keys unescaped, repeats included")
     func nestedMembers() throws {
         try scanned(#"{"lines":[{"sku":"A","n\u00e4me":"x\ny","sku2":true,"z":null,"z":false}]}"#) { scanner, _, members in

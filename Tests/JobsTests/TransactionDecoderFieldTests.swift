@@ -1,3 +1,4 @@
+import Dataflow
 import Testing
 @testable import Jobs
 
@@ -86,6 +87,34 @@ struct TransactionDecoderFieldTests {
         for bad in ["[]", "{}", "\"x\"", "3", "true", "[ ]"] {
             #expect(jsonVerdict(Record().with("items", bad).line) == .rejected(.badField, "items"), "\(bad)")
         }
+    }
+
+    @Test("large baskets are read the same as small ones, faults deep inside included")
+    func largeBaskets() throws {
+        var items = Array(repeating: item(qty: "2", price: "\"0.05\""), count: 20)
+        let tx = try decodeJSON(Record().withItems("[" + items.joined(separator: ",") + "]", total: "2").line, .reject).get()
+        #expect(tx.items.count == 20 && tx.items.allSatisfy { $0 == LineItem(sku: "SKU-1", qty: 2, unitPriceMinor: 5) })
+        items[18] = #"{"qty":2,"unit_price":"0.05"}"#
+        #expect(jsonVerdict(Record().withItems("[" + items.joined(separator: ",") + "]", total: "2").line)
+            == .rejected(.missingField, "items[18].sku"))
+        items[18] = "7"
+        #expect(jsonVerdict(Record().withItems("[" + items.joined(separator: ",") + "]", total: "2").line)
+            == .rejected(.badField, "items[18]"))
+    }
+
+    @Test("a line is read within its own bytes of a shared batch buffer")
+    func lineInsideBatchStorage() throws {
+        let line = Array(Record().line.utf8)
+        // The batch holds other bytes on both sides; the line is a slice in the middle.
+        let storage = Array(#"{"tx_id":"OTHER","x":"#.utf8) + line + Array(#","tail":"\#u{1}"#.utf8)
+        let start = storage.count - line.count - 10
+        let origin = LineOrigin(fileIndex: 3, lineNumber: 9, raw: storage[start ..< start + line.count])
+        let tx = try TransactionDecoder(totalMismatch: .reject).decodeJSON(origin: origin, fullLength: line.count).get()
+        #expect(tx.txID == "s0042-t03-000918" && tx.origin.fileIndex == 3 && tx.origin.lineNumber == 9)
+        // Cut short by one byte, the slice is unterminated, whatever follows it in the buffer.
+        let cut = LineOrigin(fileIndex: 3, lineNumber: 9, raw: storage[start ..< start + line.count - 1])
+        #expect(verdict(TransactionDecoder(totalMismatch: .reject).decodeJSON(origin: cut, fullLength: line.count - 1))
+            == .rejected(.malformedJSON))
     }
 
     @Test("an element that is not an object is bad_field on items[i]", arguments: ["1", "\"x\"", "null", "[]", "[{}]"])

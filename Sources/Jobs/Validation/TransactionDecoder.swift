@@ -21,7 +21,8 @@ public struct TransactionDecoder: Sendable {
     }
 
     /// Items whose tokens the first scan records in a stack buffer (under 1 KiB, so it
-    /// never touches the heap); a larger basket is scanned again into a heap buffer.
+    /// never touches the heap); a larger basket is scanned again into a buffer sized
+    /// for all of its items.
     static let stackItems = 16
 
     /// One JSONL line. `origin.raw` holds the line's stored bytes, `fullLength` its real length.

@@ -1,7 +1,7 @@
-/// Step 2 of reading a record: the values of a text that `scan(schema:members:)`
-/// accepted. Nothing here validates again; on text that did not pass step 1 the
-/// results are meaningless (but memory-safe only within the buffer's bounds, so
-/// never call these on unchecked text).
+/// Step 2 of reading a record: the values of a text that `scan(schema:members:elements:)`
+/// accepted. Nothing here validates again: on text that did not pass step 1 these
+/// would return nonsense and could read past the buffer (bounds are only checked in
+/// debug builds), so never call them on unchecked text.
 extension JSONScanner {
     /// The bytes of a token as written: a number's literal, a string with its quotes.
     @inline(__always)

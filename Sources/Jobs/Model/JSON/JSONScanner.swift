@@ -111,7 +111,7 @@ public struct JSONScanner {
             switch bytes[valueStart] {
             case UInt8(ascii: "\""):
                 (end, escaped) = try scanString(from: valueStart)
-            case UInt8(ascii: "[") where k == nestedIndex:
+            case UInt8(ascii: "[") where k >= 0 && k == nestedIndex:
                 (end, nestedCount) = try scanNestedArray(at: valueStart, schema: schema, elements: elements)
             default:
                 end = try scanValue(at: valueStart, depth: 1)
