@@ -28,11 +28,18 @@ public enum Currency: UInt8, Sendable, CaseIterable, Hashable {
     @inlinable
     public init?(code bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 3 else { return nil }
-        for c in Currency.allCases {
-            var code = c.code
-            let same = code.withUTF8 { $0.elementsEqual(bytes) }
-            if same { self = c; return }
+        // The three bytes packed little-endian, compared with each code at once.
+        let packed = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
+        switch packed {
+        case 0x52_5545: self = .EUR
+        case 0x44_5355: self = .USD
+        case 0x50_4247: self = .GBP
+        case 0x46_4843: self = .CHF
+        case 0x4B_4553: self = .SEK
+        case 0x4E_4C50: self = .PLN
+        case 0x59_504A: self = .JPY
+        case 0x44_574B: self = .KWD
+        default: return nil
         }
-        return nil
     }
 }
