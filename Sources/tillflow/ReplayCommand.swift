@@ -88,7 +88,7 @@ struct ReplaySummary {
         lines.append("  valid            \(Format.count(s.valid))")
         lines.append("  invalid          \(Format.count(s.invalid))")
         for reason in RejectReason.allCases {
-            if let c = s.invalidByReason[reason] { lines.append("    \(reason.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\(Format.count(c))") }
+            if let c = s.invalidByReason[reason] { lines.append("    \(reason.rawValue + String(repeating: " ", count: max(1, 16 - reason.rawValue.count)))\(Format.count(c))") }
         }
         if job.kind == .turnover {
             lines.append("  windows fired    \(Format.count(s.windowsFired))")

@@ -1,0 +1,97 @@
+import Dataflow
+import Operators
+
+/// A retail job wired from input files to JSONL files in an output directory: what
+/// `tillflow replay` runs. Backfill and live runs share this wiring.
+public final class ReplayJob {
+    public let kind: JobKind
+    public let graph: JobGraph
+    public let statistics = ReplayStatistics()
+    public let inputs: [InputFile]
+    private var outputs: [OutputFile] = []
+    private let source: SourceProbe
+
+    /// Opens every input (a missing or unreadable file fails here, before any output is
+    /// written) and creates the job's output files in `outputDirectory`, empty.
+    public init(_ kind: JobKind, inputs: [InputFile], outputDirectory: String, options: JobOptions,
+                state: any StateBackend = MemoryStateBackend()) throws {
+        self.kind = kind
+        self.inputs = inputs
+        graph = JobGraph(state: state)
+        let fileSource = try FileLineSource(files: inputs, batchLines: options.batchLines)
+        source = SourceProbe(fileSource)
+        let lines = graph.source("input", source)
+        let stage = try ValidationStage(lines: lines, files: inputs, options: options)
+        let stats = statistics
+
+        stage.valid.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
+            stats.valid += 1
+            tx.writeJSON(into: &out)
+        })
+        let names = inputs.map(\.baseName)
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink(file: try output("invalid.jsonl", in: outputDirectory)) { letter, out in
+            stats.invalidByReason[letter.rejection.reason, default: 0] += 1
+            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
+        })
+        guard kind == .turnover else { return }
+
+        let window = TumblingWindow(sizeMs: options.windowMs, allowedLatenessMs: options.allowedLatenessMs)
+        let stores = try stage.valid
+            .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
+            .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
+        stores.results.sink("turnover-sink", JSONLinesSink(file: try output("turnover.jsonl", in: outputDirectory)) { row, out in
+            if row.revision == 0 { stats.windowsFired += 1 } else { stats.windowRevisions += 1 }
+            row.writeJSON(into: &out)
+        })
+        stores.late.sink("late-sink", JSONLinesSink(file: try output("late.jsonl", in: outputDirectory)) { late, out in
+            stats.late += 1
+            late.record.writeJSON(into: &out, lateByMs: late.lateByMs)
+        })
+        let rollup = try stores.results
+            .keyBy { $0.key.currency }
+            .window("rollup-window", window, eventTime: { $0.windowStart }, aggregate: RollupAggregator())
+        rollup.results.sink("rollup-sink", JSONLinesSink(file: try output("rollup.jsonl", in: outputDirectory)) { row, out in
+            stats.rollupRows += 1
+            row.writeJSON(into: &out)
+        })
+        rollup.late.sink("rollup-late-check", RejectEverything<LateRecord<StoreTurnover>>(
+            "a store row reached the rollup after its window's allowed lateness"))
+    }
+
+    private func output(_ name: String, in directory: String) throws -> OutputFile {
+        let file = try OutputFile(path: directory + "/" + name)
+        outputs.append(file)
+        return file
+    }
+
+    /// Lines read so far and decompressed bytes consumed.
+    public var linesRead: Int64 { source.linesRead }
+    public var bytesRead: Int64 { source.bytesRead }
+
+    /// Runs the job to the end of its inputs and closes the outputs.
+    public func run(afterBatch: ((ReplayJob) -> Void)? = nil) throws {
+        try JobRunner(graph).run(afterBatch: { [unowned self] _ in afterBatch?(self) })
+        for file in outputs { try file.close() }
+    }
+}
+
+/// The file source, observable while the job runs (for progress and statistics).
+final class SourceProbe: Source {
+    var source: FileLineSource
+    init(_ source: FileLineSource) { self.source = source }
+    func next() throws -> Batch<InputLine>? { try source.next() }
+    var position: SourcePosition { source.position }
+    var linesRead: Int64 { source.linesRead }
+    var bytesRead: Int64 { source.bytesRead }
+}
+
+/// A consumer for a stream that must stay empty: a record reaching it is a broken
+/// invariant of the job, reported as an error rather than dropped in silence.
+final class RejectEverything<Record>: BatchConsumer {
+    let what: String
+    init(_ what: String) { self.what = what }
+    func consume(_ batch: Batch<Record>) throws {
+        if !batch.records.isEmpty { throw JobError("internal error: \(what)") }
+    }
+    func finish() {}
+}

@@ -1,0 +1,68 @@
+import Dataflow
+
+/// The stateless half of the validation stage: every input line becomes either a
+/// `Transaction` or a `DeadLetter` with its reason (spec sections 1-3).
+///
+/// A CSV file's first line is its header, not a record: it sets the file's column
+/// layout, and a header that lacks a required column stops the run with a one-line error.
+public final class TransactionDecoding: BatchConsumer {
+    public let valid = OutputPort<Transaction>()
+    public let invalid = OutputPort<DeadLetter>()
+    let decoder: TransactionDecoder
+    let files: [InputFile]
+    var csvLayouts: [Int32: CSVLayout] = [:]
+    var validBuffer = Batch<Transaction>()
+    var invalidBuffer = Batch<DeadLetter>()
+
+    public init(decoder: TransactionDecoder, files: [InputFile]) {
+        self.decoder = decoder
+        self.files = files
+    }
+
+    public func consume(_ batch: Batch<InputLine>) throws {
+        validBuffer.removeAll()
+        invalidBuffer.removeAll()
+        for line in batch.records {
+            let result: Result<Transaction, Rejection>
+            switch line.format {
+            case .jsonLines:
+                result = decoder.decodeJSON(origin: line.origin, fullLength: line.fullLength)
+            case .csv:
+                guard let layout = csvLayouts[line.origin.fileIndex] else {
+                    try readHeader(line)
+                    continue
+                }
+                result = decoder.decodeCSV(origin: line.origin, fullLength: line.fullLength, layout: layout)
+            }
+            switch result {
+            case .success(let tx): validBuffer.append(tx)
+            case .failure(let rejection): invalidBuffer.append(DeadLetter(rejection, origin: line.origin))
+            }
+        }
+        try valid.emit(validBuffer)
+        try invalid.emit(invalidBuffer)
+    }
+
+    func readHeader(_ line: InputLine) throws {
+        let name = files[Int(line.origin.fileIndex)].baseName
+        guard line.fullLength == line.origin.raw.count else {
+            throw JobError("\(name): the CSV header line is longer than \(LineReader.maxLineBytes) bytes")
+        }
+        do {
+            csvLayouts[line.origin.fileIndex] = try line.origin.raw.withUnsafeBytes { try CSVLayout(header: $0) }
+        } catch {
+            throw JobError("\(name): \(error)")
+        }
+    }
+
+    public func finish() throws {
+        try valid.finish()
+        try invalid.finish()
+    }
+}
+
+/// A failure that stops a job: a bad input file (not a bad record), a disk that fails.
+public struct JobError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

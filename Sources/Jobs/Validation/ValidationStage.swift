@@ -1,0 +1,25 @@
+import Dataflow
+import Operators
+
+/// The validation stage every retail job starts with: decode and check each line,
+/// then drop duplicates; the watermark is assigned over the accepted transactions.
+public struct ValidationStage {
+    /// Accepted transactions, in input order, carrying the stage's watermark.
+    public let valid: Stream<Transaction>
+    /// Every rejected line, each with its reason.
+    public let deadLetters: Stream<DeadLetter>
+
+    public init(lines: Stream<InputLine>, files: [InputFile], options: JobOptions) throws {
+        let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch), files: files)
+        lines.attach("validate", decoding)
+        let graph = lines.graph
+        let checked = Stream(graph: graph, port: decoding.valid)
+        let rejected = Stream(graph: graph, port: decoding.invalid)
+        let deduplicated = try checked
+            .keyBy { TransactionKey(storeID: $0.storeID, txID: $0.txID) }
+            .process("dedup", DeduplicateTransactions(horizonMs: options.dedupHorizonMs),
+                     assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime })
+        valid = deduplicated.main
+        deadLetters = rejected.union("dead-letters", deduplicated.side)
+    }
+}
