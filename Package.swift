@@ -15,13 +15,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "Dataflow",
-            dependencies: ["CZstd", .product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["CZstd"],
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),

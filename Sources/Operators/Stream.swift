@@ -15,13 +15,15 @@ public struct Stream<Record> {
     }
 
     /// Attaches an operator (or sink) as a consumer of this stream.
-    public func attach(_ id: OperatorID, _ consumer: any BatchConsumer<Record>) {
+    @inlinable
+    public func attach<C: BatchConsumer>(_ id: OperatorID, _ consumer: C) where C.Input == Record {
         graph.register(id)
         port.attach(consumer)
     }
 
     /// Sends this stream into a sink.
-    public func sink(_ id: OperatorID, _ sink: some BatchConsumer<Record>) {
+    @inlinable
+    public func sink<C: BatchConsumer>(_ id: OperatorID, _ sink: C) where C.Input == Record {
         attach(id, sink)
     }
 }

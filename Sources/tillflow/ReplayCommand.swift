@@ -107,15 +107,26 @@ enum OutputDirectory {
     static func prepare(_ path: String, outputs: [String], overwrite: Bool) throws {
         var st = stat()
         if stat(path, &st) != 0 {
-            guard mkdir(path, 0o755) == 0 else {
-                throw ValidationError("cannot create output directory \(path): \(String(cString: strerror(errno)))")
-            }
+            try makeDirectories(path)
             return
         }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw ValidationError("--out \(path) is not a directory") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw JobError("--out \(path) is not a directory") }
         let existing = outputs.filter { stat(path + "/" + $0, &st) == 0 }
         if !existing.isEmpty && !overwrite {
-            throw ValidationError("\(path) already holds outputs (\(existing.joined(separator: ", "))) and no checkpoint to resume from; pass --overwrite to start afresh")
+            throw JobError("\(path) already holds outputs (\(existing.joined(separator: ", "))) and no checkpoint to resume from; pass --overwrite to start afresh")
+        }
+    }
+
+    /// `mkdir -p`.
+    static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            var st = stat()
+            if stat(prefix, &st) == 0 { continue }
+            guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
+                throw JobError("cannot create output directory \(path): \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -8,9 +8,9 @@ struct CountUntilDeadline: KeyedProcessFunction {
     typealias Key = String
     typealias Input = Sale
     typealias Output = String
-    var counts: (any KeyedValueTable<String, NoNamespace, Int64>)!
+    var counts: ValueState<String, NoNamespace, Int64>!
 
-    mutating func open(_ state: StateScope) throws { counts = try state.valueTable("counts") }
+    mutating func open(_ state: StateScope) throws { counts = try state.valueState("counts") }
 
     mutating func processElement(_ s: Sale, key: String, context: ProcessContext<Self>) throws {
         try counts.update(key, NoNamespace()) { c in

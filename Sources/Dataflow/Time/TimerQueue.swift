@@ -1,5 +1,3 @@
-import HeapModule
-
 /// Event-time timers of one operator: each is a (time, key) pair, where the key is
 /// whatever the operator scopes its timers by (a record key and a namespace such as a window).
 ///
@@ -10,23 +8,25 @@ import HeapModule
 ///   order of the records that created them";
 /// - a deleted timer never fires.
 ///
+/// The heap holds plain (time, sequence, slot) entries and the keys sit in a slab, so
+/// sifting moves 24-byte values and never retains or releases a key.
+///
 /// - Complexity: register, delete and each fired timer are O(log n).
-public struct TimerQueue<Key: Hashable>: Sendable where Key: Sendable {
+public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
     @usableFromInline
-    struct Entry: Comparable, Sendable {
+    struct Entry: Sendable {
         @usableFromInline var time: Int64
         @usableFromInline var sequence: UInt64
-        @usableFromInline var key: Key
-        @usableFromInline init(time: Int64, sequence: UInt64, key: Key) {
+        @usableFromInline var slot: Int32
+
+        @usableFromInline init(time: Int64, sequence: UInt64, slot: Int32) {
             self.time = time
             self.sequence = sequence
-            self.key = key
+            self.slot = slot
         }
-        @usableFromInline static func < (a: Entry, b: Entry) -> Bool {
-            a.time != b.time ? a.time < b.time : a.sequence < b.sequence
-        }
-        @usableFromInline static func == (a: Entry, b: Entry) -> Bool {
-            a.time == b.time && a.sequence == b.sequence
+
+        @inlinable func precedes(_ other: Entry) -> Bool {
+            time != other.time ? time < other.time : sequence < other.sequence
         }
     }
 
@@ -34,15 +34,20 @@ public struct TimerQueue<Key: Hashable>: Sendable where Key: Sendable {
     struct TimerID: Hashable, Sendable {
         @usableFromInline var time: Int64
         @usableFromInline var key: Key
+
         @usableFromInline init(time: Int64, key: Key) {
             self.time = time
             self.key = key
         }
     }
 
-    @usableFromInline var heap = Heap<Entry>()
-    /// Registered timers and the sequence number of their live heap entry; heap entries
-    /// that are not here (deleted, or superseded) are skipped when they surface.
+    /// A binary min-heap by (time, sequence).
+    @usableFromInline var heap: [Entry] = []
+    /// Keys of heap entries by slot; `nil` for free slots.
+    @usableFromInline var keys: [Key?] = []
+    @usableFromInline var freeSlots: [Int32] = []
+    /// Registered timers and the sequence number of their live heap entry; entries that
+    /// are not here (deleted) are dropped when they reach the top.
     @usableFromInline var live: [TimerID: UInt64] = [:]
     @usableFromInline var nextSequence: UInt64 = 0
 
@@ -51,23 +56,22 @@ public struct TimerQueue<Key: Hashable>: Sendable where Key: Sendable {
     public var count: Int { live.count }
     public var isEmpty: Bool { live.isEmpty }
 
-    /// The earliest registered time, if any.
-    public mutating func nextTime() -> Int64? {
-        while let top = heap.min {
-            if live[TimerID(time: top.time, key: top.key)] == top.sequence { return top.time }
-            _ = heap.removeMin()
-        }
-        return nil
-    }
-
     @inlinable
     public mutating func register(_ key: Key, at time: Int64) {
         let id = TimerID(time: time, key: key)
         if live[id] != nil { return }
         let sequence = nextSequence
-        nextSequence &+= 1
         live[id] = sequence
-        heap.insert(Entry(time: time, sequence: sequence, key: key))
+        nextSequence &+= 1
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            keys[Int(free)] = key
+        } else {
+            slot = Int32(keys.count)
+            keys.append(key)
+        }
+        push(Entry(time: time, sequence: sequence, slot: slot))
     }
 
     @inlinable
@@ -75,15 +79,25 @@ public struct TimerQueue<Key: Hashable>: Sendable where Key: Sendable {
         live[TimerID(time: time, key: key)] = nil
     }
 
+    /// The earliest registered time, if any.
+    public mutating func nextTime() -> Int64? {
+        while let top = heap.first {
+            let key = keys[Int(top.slot)]!
+            if live[TimerID(time: top.time, key: key)] == top.sequence { return top.time }
+            _ = popTop()
+        }
+        return nil
+    }
+
     /// Removes and returns the next timer due at `watermark`, if any.
     @inlinable
     public mutating func popDue(at watermark: Watermark) -> (time: Int64, key: Key)? {
-        while let top = heap.min, watermark.hasReached(top.time) {
-            let entry = heap.removeMin()
-            let id = TimerID(time: entry.time, key: entry.key)
-            if live[id] == entry.sequence {
+        while let top = heap.first, watermark.hasReached(top.time) {
+            let key = popTop()
+            let id = TimerID(time: top.time, key: key)
+            if let sequence = live[id], sequence == top.sequence {
                 live[id] = nil
-                return (entry.time, entry.key)
+                return (top.time, key)
             }
         }
         return nil
@@ -91,8 +105,48 @@ public struct TimerQueue<Key: Hashable>: Sendable where Key: Sendable {
 
     /// All registered timers in firing order (for snapshots and inspection).
     public func registered() -> [(time: Int64, key: Key)] {
-        live.map { (id, seq) in (id, seq) }
-            .sorted { $0.0.time != $1.0.time ? $0.0.time < $1.0.time : $0.1 < $1.1 }
-            .map { ($0.0.time, $0.0.key) }
+        heap.sorted { $0.precedes($1) }.compactMap { entry in
+            let key = keys[Int(entry.slot)]!
+            return live[TimerID(time: entry.time, key: key)] == entry.sequence ? (entry.time, key) : nil
+        }
+    }
+
+    // MARK: heap
+
+    @inlinable
+    mutating func push(_ entry: Entry) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes the top entry and frees its slot; returns its key.
+    @inlinable
+    mutating func popTop() -> Key {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            let n = heap.count
+            while true {
+                let left = 2 * parent + 1
+                if left >= n { break }
+                var smallest = left
+                if left + 1 < n && heap[left + 1].precedes(heap[left]) { smallest = left + 1 }
+                guard heap[smallest].precedes(heap[parent]) else { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        let key = keys[Int(top.slot)]!
+        keys[Int(top.slot)] = nil
+        freeSlots.append(top.slot)
+        return key
     }
 }

@@ -6,10 +6,11 @@ import Operators
 /// transaction whose key is remembered is a `duplicate` dead letter.
 ///
 /// Run with a `WatermarkAssignment` on its output, so that the watermark it judges by
-/// is the validation stage's: over the transactions it accepted. Expiry is a timer,
-/// and due timers fire before the next record is judged, so "remembered" is exactly
-/// "watermark before the record < first event time + horizon". Rejected records are
-/// not remembered, so a corrected resend is accepted.
+/// is the validation stage's: over the transactions it accepted. A key is state that
+/// expires at its first event time + horizon, and state reads judge expiry against the
+/// watermark before the record, so "remembered" is exactly "watermark before the record
+/// < first event time + horizon"; expired keys are deleted in bulk (no timer per key).
+/// Rejected records are not remembered, so a corrected resend is accepted.
 public struct DeduplicateTransactions: KeyedProcessFunction {
     public typealias Key = TransactionKey
     public typealias Input = Transaction
@@ -17,14 +18,14 @@ public struct DeduplicateTransactions: KeyedProcessFunction {
     public typealias Side = DeadLetter
 
     public let horizonMs: Int64
-    var seen: (any KeyedValueTable<TransactionKey, NoNamespace, Int64>)!
+    var seen: ValueState<TransactionKey, NoNamespace, Int64>!
 
     public init(horizonMs: Int64) {
         self.horizonMs = horizonMs
     }
 
     public mutating func open(_ state: StateScope) throws {
-        seen = try state.valueTable("seen")
+        seen = try state.valueState("seen")
     }
 
     public mutating func processElement(_ tx: Transaction, key: TransactionKey, context: ProcessContext<Self>) throws {
@@ -35,13 +36,8 @@ public struct DeduplicateTransactions: KeyedProcessFunction {
                 origin: tx.origin))
             return
         }
-        try seen.put(key, NoNamespace(), tx.eventTime)
         let (expiry, overflow) = tx.eventTime.addingReportingOverflow(horizonMs)
-        context.registerTimer(at: overflow ? .max : expiry, key: key)
+        try seen.put(key, NoNamespace(), tx.eventTime, expiringAt: overflow ? .max : expiry)
         context.emit(tx)
-    }
-
-    public mutating func onTimer(_ time: Int64, key: TransactionKey, scope: NoNamespace, context: ProcessContext<Self>) throws {
-        try seen.remove(key, NoNamespace())
     }
 }

@@ -27,19 +27,23 @@ extension KeyedProcessFunction {
     public mutating func onTimer(_ time: Int64, key: Key, scope: TimerScope, context: ProcessContext<Self>) throws {}
 }
 
-/// The state tables of one operator, named within it.
-public struct StateScope {
+/// The states of one operator, named within it.
+public final class StateScope {
     public let operatorID: OperatorID
     public let backend: any StateBackend
+    /// Every state handed out, so that the operator can move their watermark.
+    public private(set) var states: [any WatermarkedState] = []
 
     public init(operatorID: OperatorID, backend: any StateBackend) {
         self.operatorID = operatorID
         self.backend = backend
     }
 
-    public func valueTable<K: StateKey, N: StateNamespace, V: StateCodable>(
+    public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self
-    ) throws -> any KeyedValueTable<K, N, V> {
-        try backend.valueTable(operator: operatorID, name: name, key: key, namespace: namespace, value: value)
+    ) throws -> ValueState<K, N, V> {
+        let state = try backend.valueState(operator: operatorID, name: name, key: key, namespace: namespace, value: value)
+        if !states.contains(where: { $0 === state }) { states.append(state) }
+        return state
     }
 }

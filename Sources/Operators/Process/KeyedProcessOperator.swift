@@ -31,6 +31,8 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
     @usableFromInline let keyOf: (Function.Input) -> Function.Key
     @usableFromInline let context = ProcessContext<Function>()
     @usableFromInline var assignment: WatermarkAssignment<Function.Output>?
+    /// The function's states, whose entry expiries follow the operator's watermark.
+    let states: [any WatermarkedState]
     public let output = OutputPort<Function.Output>()
     public let sideOutput = OutputPort<Function.Side>()
 
@@ -42,6 +44,7 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
         self.keyOf = keyOf
         self.assignment = assigningWatermarks
         try self.function.open(state)
+        states = state.states
     }
 
     /// The operator's current watermark.
@@ -72,7 +75,10 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
     /// Moves the watermark to `w` (never backwards) and fires every timer due.
 
     func advance(to w: Watermark) throws {
-        if w > context.watermark { context.watermark = w }
+        if w > context.watermark {
+            context.watermark = w
+            for state in states { state.advance(to: w) }
+        }
         while let (time, timer) = context.timers.popDue(at: context.watermark) {
             try function.onTimer(time, key: timer.key, scope: timer.scope, context: context)
         }

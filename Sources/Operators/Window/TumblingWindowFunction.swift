@@ -46,7 +46,7 @@ public struct TumblingWindowFunction<Key: StateKey, Aggregator: WindowAggregator
     public let window: TumblingWindow
     public let aggregator: Aggregator
     public let eventTime: (Aggregator.Input) -> Int64
-    var slots: (any KeyedValueTable<Key, Int64, WindowSlot<Aggregator.Accumulator>>)!
+    var slots: ValueState<Key, Int64, WindowSlot<Aggregator.Accumulator>>!
 
     public init(window: TumblingWindow, aggregator: Aggregator, eventTime: @escaping (Aggregator.Input) -> Int64) {
         self.window = window
@@ -55,7 +55,7 @@ public struct TumblingWindowFunction<Key: StateKey, Aggregator: WindowAggregator
     }
 
     public mutating func open(_ state: StateScope) throws {
-        slots = try state.valueTable("windows")
+        slots = try state.valueState("windows")
     }
 
     public mutating func processElement(_ input: Input, key: Key, context: ProcessContext<Self>) throws {
