@@ -4,7 +4,7 @@ import PackageDescription
 /// Release builds optimize across modules so that `Jobs` specializes the generic
 /// operators of `Operators` and `Dataflow` (see docs/ARCHITECTURE.md, decision 1).
 let optimized: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(

@@ -125,6 +125,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     public func advance(to watermark: Watermark) {
         guard watermark > self.watermark else { return }
         _watermark = watermark
+        // At the end of input every entry with an expiry reads as absent already;
+        // deleting them one by one would only delay the end of the run.
+        if watermark == .end { return }
         guard expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) else { return }
         switch storage {
         case .memory(var entries):
