@@ -8,8 +8,9 @@ public struct JobRunner {
 
     public init(_ graph: JobGraph) { self.graph = graph }
 
-    /// - Parameter afterBatch: called after every batch, with the graph, for progress reports.
-    public func run(afterBatch: ((JobGraph) -> Void)? = nil) throws {
+    /// - Parameter afterBatch: called after every source batch has fully propagated
+    ///   through the graph (every operator call is synchronous), with the graph.
+    public func run(afterBatch: ((JobGraph) throws -> Void)? = nil) throws {
         var active = graph.sources
         while !active.isEmpty {
             var stillActive: [any SourceDriver] = []
@@ -19,7 +20,7 @@ public struct JobRunner {
                 } else {
                     try source.finish()
                 }
-                afterBatch?(graph)
+                try afterBatch?(graph)
             }
             active = stillActive
         }

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+/// The `tillflow` command line of spec/cli.md, run as a process.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["TILLFLOW_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/tillflow").path
+    }
+
+    func tillflow(_ arguments: String...) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func expectOneLineFailure(_ run: Run, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.status != 0, sourceLocation: sourceLocation)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+        #expect(run.stderr.hasPrefix("tillflow: "), sourceLocation: sourceLocation)
+        #expect(run.stderr.contains(text), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test func generateThenReplayPrintsASummaryAndNoProgressBarWhenNotATerminal() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = f.directory + "/pos.jsonl"
+        let gen = try tillflow("generate", "pos", "--stores", "5", "--count", "2000", "--seed", "1",
+                               "--invalid-fraction", "0.01", "--out", input)
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let run = try tillflow("replay", "turnover", "--input", input, "--out", f.directory + "/out", "--state", "memory")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("replay turnover: 2,000 records"))
+        #expect(run.stdout.contains("records/s"))
+        #expect(run.stdout.contains("malformed_json") || run.stdout.contains("bad_field"))
+        #expect(run.stdout.contains("windows fired"))
+        #expect(!run.stderr.contains("\u{1B}"))  // no progress bar drawn
+        for name in ["valid", "invalid", "turnover", "rollup", "late"] {
+            #expect(FileManager.default.fileExists(atPath: f.directory + "/out/\(name).jsonl"))
+        }
+    }
+
+    @Test func aReplayRefusesToWriteOverOutputsUnlessToldTo() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try f.write("tx.jsonl", [tx("a", at: T0)])
+        #expect(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out").status == 0)
+        expectOneLineFailure(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out"),
+                             mentioning: "--overwrite")
+        #expect(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out", "--overwrite").status == 0)
+    }
+
+    @Test func badInvocationsFailWithOneLine() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try f.write("tx.jsonl", [tx("a", at: T0)])
+        let out = f.directory + "/out"
+        expectOneLineFailure(try tillflow("replay", "validation", "--input", f.directory + "/nope.jsonl", "--out", out),
+                             mentioning: "nope.jsonl")
+        expectOneLineFailure(try tillflow("replay", "nonsense", "--input", input, "--out", out), mentioning: "nonsense")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--window", "ten"),
+                             mentioning: "window")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--total-mismatch", "maybe"),
+                             mentioning: "total-mismatch")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--bogus"), mentioning: "bogus")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--state", "rocksdb"),
+                             mentioning: "rocksdb")
+        let badZst = try f.writeBytes("bad.jsonl.zst", Array("not zstd at all".utf8))
+        expectOneLineFailure(try tillflow("replay", "validation", "--input", badZst, "--out", out), mentioning: "bad.jsonl.zst")
+        let badCSV = try f.write("bad.csv", ["tx_id,store_id", "a,b"])
+        expectOneLineFailure(try tillflow("replay", "validation", "--input", badCSV, "--out", out, "--overwrite"),
+                             mentioning: "bad.csv")
+    }
+
+    @Test func everySubcommandHasHelp() throws {
+        for command in [["--help"], ["replay", "--help"], ["generate", "pos", "--help"]] {
+            let run = try tillflow(command[0], command.count > 1 ? command[1] : "--help", command.count > 2 ? command[2] : "--help")
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("USAGE") || run.stdout.contains("Usage") || run.stdout.contains("usage"))
+        }
+    }
+}
