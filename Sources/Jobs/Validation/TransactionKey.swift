@@ -1,13 +1,29 @@
 import Dataflow
 
 /// What makes a transaction unique: its store and its id within the store.
+///
+/// Carries a 64-bit fingerprint (FNV-1a of both ids) computed once when the key is
+/// made: hashing feeds only the fingerprint, so growing a table of millions of keys
+/// rehashes without reading the ids' bytes again. Equality still compares the ids.
 public struct TransactionKey: StateKey {
-    public var storeID: String
-    public var txID: String
+    public let storeID: String
+    public let txID: String
+    public let fingerprint: UInt64
 
     public init(storeID: String, txID: String) {
         self.storeID = storeID
         self.txID = txID
+        var store = storeID, tx = txID
+        let h = store.withUTF8 { KeyHash.fnv1a(UnsafeRawBufferPointer($0)) }
+        fingerprint = tx.withUTF8 { KeyHash.fnv1a(UnsafeRawBufferPointer($0), seed: (h ^ 0xFF) &* KeyHash.prime) }
+    }
+
+    public static func == (a: TransactionKey, b: TransactionKey) -> Bool {
+        a.fingerprint == b.fingerprint && a.txID == b.txID && a.storeID == b.storeID
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fingerprint)
     }
 
     public func encode(to writer: inout StateWriter) {
