@@ -46,14 +46,7 @@ struct ProductCatalog {
 
     /// A SKU drawn by popularity.
     func drawSKU(_ random: inout SeededRandom) -> Int {
-        let r = random.below(cumulativeWeights[cumulativeWeights.count - 1])
-        var low = 0
-        var high = cumulativeWeights.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if cumulativeWeights[mid] > r { high = mid } else { low = mid + 1 }
-        }
-        return low
+        random.index(inCumulativeWeights: cumulativeWeights)
     }
 
     /// Appends the SKU code, `SKU-00017` for the 0-based index 16.

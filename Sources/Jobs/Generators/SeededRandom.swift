@@ -87,4 +87,17 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         }
         return weights.count - 1
     }
+
+    /// An index drawn with probability proportional to its weight, given the running
+    /// sums of the weights (`cumulative[i]` = weights 0...i; the last is the total).
+    public mutating func index(inCumulativeWeights cumulative: [UInt64]) -> Int {
+        let r = below(cumulative[cumulative.count - 1])
+        var low = 0
+        var high = cumulative.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if cumulative[mid] > r { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
 }

@@ -68,24 +68,17 @@ final class StoreProfile {
 /// The stores of one generated file, drawn in proportion to their traffic share.
 struct StoreDirectory {
     let stores: [StoreProfile]
-    private let cumulativeWeights: [Int]
+    private let cumulativeWeights: [UInt64]
 
     init(count: Int) {
         let digits = max(4, String(count).count)
         stores = (1 ... count).map { StoreProfile(number: $0, digits: digits) }
-        var total = 0
-        cumulativeWeights = stores.map { total += $0.weight; return total }
+        var total: UInt64 = 0
+        cumulativeWeights = stores.map { total += UInt64($0.weight); return total }
     }
 
     /// A store index drawn by traffic share.
     func drawStore(_ random: inout SeededRandom) -> Int {
-        let r = random.int(below: cumulativeWeights[cumulativeWeights.count - 1])
-        var low = 0
-        var high = cumulativeWeights.count - 1
-        while low < high {
-            let mid = (low + high) / 2
-            if cumulativeWeights[mid] > r { high = mid } else { low = mid + 1 }
-        }
-        return low
+        random.index(inCumulativeWeights: cumulativeWeights)
     }
 }

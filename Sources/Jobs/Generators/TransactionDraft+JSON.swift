@@ -180,19 +180,3 @@ extension TransactionDraft {
 struct JSONObjectState {
     var hasFields = false
 }
-
-extension Currency {
-    /// The code as a static string, for appending without allocation.
-    var codeText: StaticString {
-        switch self {
-        case .EUR: "EUR"
-        case .USD: "USD"
-        case .GBP: "GBP"
-        case .CHF: "CHF"
-        case .SEK: "SEK"
-        case .PLN: "PLN"
-        case .JPY: "JPY"
-        case .KWD: "KWD"
-        }
-    }
-}

@@ -3,7 +3,10 @@
 public enum Currency: UInt8, Sendable, CaseIterable, Hashable {
     case EUR, USD, GBP, CHF, SEK, PLN, JPY, KWD
 
-    public var code: String {
+    public var code: String { codeText.description }
+
+    /// The code as a static string, for appending to output without allocation.
+    public var codeText: StaticString {
         switch self {
         case .EUR: "EUR"
         case .USD: "USD"
