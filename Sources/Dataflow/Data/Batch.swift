@@ -18,21 +18,30 @@ public struct WatermarkMark: Sendable, Hashable {
 /// a batch at every advance (most records of ordered input raise it), a batch keeps the
 /// advances as sparse marks; an operator replays records and marks in order
 /// (`forEachEvent`). What holds: marks are sorted by index, their watermarks strictly increase.
+///
+/// A batch may also carry `progress`: a position in the job's input such that every
+/// record this stream will ever carry that stems from input before it has now been
+/// delivered. Sources set it after each batch and operators forward it, so that an
+/// operator merging paths of one source (`OrderedMerge`) or a sink restoring input
+/// order knows what is complete.
 public struct Batch<Record> {
     public var records: [Record]
     public var marks: [WatermarkMark]
+    public var progress: SourcePosition?
 
     @inlinable public init() {
         records = []
         marks = []
+        progress = nil
     }
 
-    @inlinable public init(records: [Record], marks: [WatermarkMark] = []) {
+    @inlinable public init(records: [Record], marks: [WatermarkMark] = [], progress: SourcePosition? = nil) {
         self.records = records
         self.marks = marks
+        self.progress = progress
     }
 
-    @inlinable public var isEmpty: Bool { records.isEmpty && marks.isEmpty }
+    @inlinable public var isEmpty: Bool { records.isEmpty && marks.isEmpty && progress == nil }
 
     /// The watermark after the whole batch, if any mark moved it.
     @inlinable public var finalWatermark: Watermark? { marks.last?.watermark }
@@ -57,6 +66,7 @@ public struct Batch<Record> {
     public mutating func removeAll(keepingCapacity: Bool = true) {
         records.removeAll(keepingCapacity: keepingCapacity)
         marks.removeAll(keepingCapacity: keepingCapacity)
+        progress = nil
     }
 
     /// Visits records and watermark advances in the order they happened.

@@ -35,6 +35,6 @@ public struct FileLineSource: Source {
         }
         linesRead += Int64(records.count)
         position = lines.endPosition
-        return Batch(records: records)
+        return Batch(records: records, progress: position)
     }
 }

@@ -4,9 +4,9 @@
 /// goes to the file once per batch. Watermarks are not written.
 ///
 /// A sink fed by several paths of the graph (dead letters found by decoding and by
-/// dedup) can restore input order: given `inputOrder`, it holds records until the end
-/// of the source batch that caused them (`sourceBatchEnded()`, called by the job when a
-/// source batch has fully propagated) and writes them sorted by their input position.
+/// dedup) can restore input order: given `inputOrder`, it holds records until the
+/// stream's progress has passed them (see `Batch.progress`) and writes them sorted by
+/// their input position.
 public final class JSONLinesSink<Record>: BatchConsumer {
     let file: OutputFile
     let encode: (Record, inout [UInt8]) -> Void
@@ -24,25 +24,29 @@ public final class JSONLinesSink<Record>: BatchConsumer {
     }
 
     public func consume(_ batch: Batch<Record>) throws {
-        guard !batch.records.isEmpty else { return }
-        if inputOrder != nil {
-            pending.append(contentsOf: batch.records)
-        } else {
-            try write(batch.records)
+        guard inputOrder != nil else {
+            if !batch.records.isEmpty { try write(batch.records) }
+            return
         }
+        pending.append(contentsOf: batch.records)
+        if let progress = batch.progress { try writeCompleted(before: progress) }
     }
 
-    /// Writes what the last source batch produced, in input order.
-    public func sourceBatchEnded() throws {
+    /// Writes, in input order, the pending records before `progress`.
+    func writeCompleted(before progress: SourcePosition) throws {
         guard let position = inputOrder, !pending.isEmpty else { return }
-        let sorted = pending.enumerated().sorted { a, b in
-            let pa = position(a.element), pb = position(b.element)
-            if pa.fileIndex != pb.fileIndex { return pa.fileIndex < pb.fileIndex }
-            if pa.lineNumber != pb.lineNumber { return pa.lineNumber < pb.lineNumber }
-            return a.offset < b.offset
-        }.map(\.element)
-        pending.removeAll(keepingCapacity: true)
-        try write(sorted)
+        var done: [(Int, Record)] = []
+        var kept: [Record] = []
+        for (i, record) in pending.enumerated() {
+            if position(record) < progress { done.append((i, record)) } else { kept.append(record) }
+        }
+        guard !done.isEmpty else { return }
+        done.sort { a, b in
+            let pa = position(a.1), pb = position(b.1)
+            return pa != pb ? pa < pb : a.0 < b.0
+        }
+        pending = kept
+        try write(done.map(\.1))
     }
 
     func write(_ records: [Record]) throws {
@@ -54,7 +58,7 @@ public final class JSONLinesSink<Record>: BatchConsumer {
     }
 
     public func finish() throws {
-        try sourceBatchEnded()
+        try writeCompleted(before: .end)
         try file.sync()
     }
 }

@@ -7,6 +7,9 @@ public struct LineOrigin: Sendable {
     /// The line's stored bytes (see `LineSpan.storedLength`), without `\n`.
     public var raw: ArraySlice<UInt8>
 
+    /// Where the line stands in input order.
+    @inlinable public var position: SourcePosition { .line(fileIndex, lineNumber) }
+
     public init(fileIndex: Int32, lineNumber: Int64, raw: ArraySlice<UInt8>) {
         self.fileIndex = fileIndex
         self.lineNumber = lineNumber

@@ -4,7 +4,7 @@
 /// reader can resume exactly after the last line whose effects the checkpoint holds.
 /// `byteOffset` counts bytes of the *decompressed* content of file `fileIndex`
 /// (a `.zst` input is re-decompressed and skipped up to it on restore).
-public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
+public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var fileIndex: Int32
     public var byteOffset: Int64
     /// Number of the next line in the file, counting from 1.
@@ -17,6 +17,20 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static let start = SourcePosition(fileIndex: 0, byteOffset: 0, lineNumber: 1)
+    /// After all input: the progress of a finished stream.
+    public static let end = SourcePosition(fileIndex: .max, byteOffset: .max, lineNumber: .max)
+
+    /// The position of a line, for ordering records by where they came from.
+    @inlinable
+    public static func line(_ fileIndex: Int32, _ lineNumber: Int64) -> SourcePosition {
+        SourcePosition(fileIndex: fileIndex, byteOffset: 0, lineNumber: lineNumber)
+    }
+
+    /// Input order: by file, then by line (byte offsets follow line numbers in a file).
+    @inlinable
+    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
+        a.fileIndex != b.fileIndex ? a.fileIndex < b.fileIndex : a.lineNumber < b.lineNumber
+    }
 
     public var description: String { "file \(fileIndex) byte \(byteOffset) line \(lineNumber)" }
 }

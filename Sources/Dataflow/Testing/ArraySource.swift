@@ -14,7 +14,7 @@ public struct ArraySource<Record>: Source {
         guard nextIndex < records.count else { return nil }
         let end = min(nextIndex + batchSize, records.count)
         defer { nextIndex = end }
-        return Batch(records: Array(records[nextIndex ..< end]))
+        return Batch(records: Array(records[nextIndex ..< end]), progress: .line(0, Int64(end) + 1))
     }
 
     public var position: SourcePosition {

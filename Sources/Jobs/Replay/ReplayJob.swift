@@ -10,8 +10,6 @@ public final class ReplayJob {
     public let inputs: [InputFile]
     private var outputs: [OutputFile] = []
     private let source: SourceProbe
-    /// Fed by decoding and by dedup; restores input order at each source batch's end.
-    private var deadLetters: JSONLinesSink<DeadLetter>?
 
     /// Opens every input (a missing or unreadable file fails here, before any output is
     /// written) and creates the job's output files in `outputDirectory`, empty.
@@ -33,12 +31,11 @@ public final class ReplayJob {
         let names = inputs.map(\.baseName)
         let invalid = JSONLinesSink<DeadLetter>(
             file: try output("invalid.jsonl", in: outputDirectory),
-            inputOrder: { SourcePosition(fileIndex: $0.origin.fileIndex, byteOffset: 0, lineNumber: $0.origin.lineNumber) }
+            inputOrder: { $0.origin.position }
         ) { letter, out in
             stats.invalidByReason[letter.rejection.reason, default: 0] += 1
             letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         }
-        deadLetters = invalid
         stage.deadLetters.sink("invalid-sink", invalid)
         guard kind == .turnover else { return }
 
@@ -77,10 +74,7 @@ public final class ReplayJob {
 
     /// Runs the job to the end of its inputs and closes the outputs.
     public func run(afterBatch: ((ReplayJob) -> Void)? = nil) throws {
-        try JobRunner(graph).run(afterBatch: { [unowned self] _ in
-            try deadLetters?.sourceBatchEnded()
-            afterBatch?(self)
-        })
+        try JobRunner(graph).run(afterBatch: { [unowned self] _ in afterBatch?(self) })
         for file in outputs { try file.close() }
     }
 }

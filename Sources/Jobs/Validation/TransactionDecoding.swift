@@ -39,6 +39,8 @@ public final class TransactionDecoding: BatchConsumer {
             case .failure(let rejection): invalidBuffer.append(DeadLetter(rejection, origin: line.origin))
             }
         }
+        validBuffer.progress = batch.progress
+        invalidBuffer.progress = batch.progress
         try valid.emit(validBuffer)
         try invalid.emit(invalidBuffer)
     }

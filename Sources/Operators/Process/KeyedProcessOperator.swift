@@ -69,6 +69,8 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
             watermark: { w in
                 if !generates { try advance(to: w) }
             })
+        context.output.progress = batch.progress
+        context.side.progress = batch.progress
         try flush()
     }
 

@@ -18,6 +18,7 @@ public final class FlatMapOperator<Input, Output>: BatchConsumer {
         batch.forEachEvent(
             record: { transform($0, &buffer.records) },
             watermark: { buffer.advanceWatermark(to: $0) })
+        buffer.progress = batch.progress
         try output.emit(buffer)
     }
 

@@ -10,7 +10,7 @@ public final class MapOperator<Input, Output>: BatchConsumer {
     @inlinable
     public func consume(_ batch: Batch<Input>) throws {
         let transform = self.transform
-        try output.emit(Batch(records: batch.records.map(transform), marks: batch.marks))
+        try output.emit(Batch(records: batch.records.map(transform), marks: batch.marks, progress: batch.progress))
     }
 
     public func finish() throws { try output.finish() }

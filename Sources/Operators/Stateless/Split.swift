@@ -35,6 +35,8 @@ public final class SplitOperator<Input, First, Second>: BatchConsumer {
                 firstBuffer.advanceWatermark(to: $0)
                 secondBuffer.advanceWatermark(to: $0)
             })
+        firstBuffer.progress = batch.progress
+        secondBuffer.progress = batch.progress
         try first.emit(firstBuffer)
         try second.emit(secondBuffer)
     }

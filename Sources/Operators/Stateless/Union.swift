@@ -8,6 +8,7 @@ import Dataflow
 public final class UnionOperator<Record> {
     public let output = OutputPort<Record>()
     var inputWatermarks: [Watermark]
+    var inputProgress: [SourcePosition?]
     var finishedInputs = 0
     var emitted = Watermark.initial
     var buffer = Batch<Record>()
@@ -15,6 +16,7 @@ public final class UnionOperator<Record> {
     public init(inputs: Int) {
         precondition(inputs > 0)
         inputWatermarks = Array(repeating: .initial, count: inputs)
+        inputProgress = Array(repeating: nil, count: inputs)
     }
 
     /// The consumer to attach to input `index`.
@@ -33,6 +35,16 @@ public final class UnionOperator<Record> {
 
     private var combined: Watermark { inputWatermarks.min() ?? .end }
 
+    /// Progress is complete up to the least advanced input.
+    private var combinedProgress: SourcePosition? {
+        var least = SourcePosition.end
+        for p in inputProgress {
+            guard let p else { return nil }
+            least = min(least, p)
+        }
+        return least
+    }
+
     func consume(_ batch: Batch<Record>, from index: Int) throws {
         buffer.removeAll()
         batch.forEachEvent(
@@ -41,6 +53,8 @@ public final class UnionOperator<Record> {
                 inputWatermarks[index] = $0
                 advanceIfCombinedMoved()
             })
+        if let p = batch.progress { inputProgress[index] = p }
+        buffer.progress = combinedProgress
         try output.emit(buffer)
     }
 
@@ -54,12 +68,14 @@ public final class UnionOperator<Record> {
 
     func finish(_ index: Int) throws {
         inputWatermarks[index] = .end
+        inputProgress[index] = .end
         finishedInputs += 1
         if finishedInputs == inputWatermarks.count {
             try output.finish()
         } else {
             buffer.removeAll()
             advanceIfCombinedMoved()
+            buffer.progress = combinedProgress
             try output.emit(buffer)
         }
     }

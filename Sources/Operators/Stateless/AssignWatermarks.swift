@@ -1,0 +1,40 @@
+import Dataflow
+
+/// Gives a stream the watermark of spec section 0 over its own records: each record
+/// counts, in stream order, and the watermark after it is the largest event time so far
+/// minus the bound. Marks arriving from upstream are replaced, not merged: this is
+/// where a stage defines its own event time (the inventory stage counts valid
+/// transactions and valid inventory events together).
+public final class AssignWatermarks<Record>: BatchConsumer {
+    public let output = OutputPort<Record>()
+    var generator: BoundedOutOfOrderness
+    let eventTime: (Record) -> Int64
+    var buffer = Batch<Record>()
+
+    public init(outOfOrdernessMs: Int64, eventTime: @escaping (Record) -> Int64) {
+        generator = BoundedOutOfOrderness(boundMs: outOfOrdernessMs)
+        self.eventTime = eventTime
+    }
+
+    public func consume(_ batch: Batch<Record>) throws {
+        buffer.removeAll()
+        for record in batch.records {
+            buffer.append(record)
+            if let w = generator.observe(eventTime(record)) { buffer.advanceWatermark(to: w) }
+        }
+        buffer.progress = batch.progress
+        try output.emit(buffer)
+    }
+
+    public func finish() throws { try output.finish() }
+}
+
+extension Stream {
+    /// Replaces the stream's watermarks with bounded out-of-orderness over its records.
+    public func assignWatermarks(_ id: OperatorID, outOfOrdernessMs: Int64,
+                                 eventTime: @escaping (Record) -> Int64) -> Stream<Record> {
+        let op = AssignWatermarks(outOfOrdernessMs: outOfOrdernessMs, eventTime: eventTime)
+        attach(id, op)
+        return Stream(graph: graph, port: op.output)
+    }
+}
