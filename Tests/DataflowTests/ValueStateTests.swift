@@ -67,3 +67,23 @@ import Testing
         #expect(KeyGroupRange.of(task: 1, of: 2) == KeyGroupRange(2048, 4095))
     }
 }
+
+@Suite struct MapStateTests {
+    @Test func eachKeyHasItsOwnMap() throws {
+        let backend = MemoryStateBackend()
+        let stock = try backend.mapState(operator: "inventory", name: "stock", key: String.self, userKey: String.self, value: Int64.self)
+        try stock.put("store-1", "SKU-2", 5)
+        try stock.put("store-1", "SKU-1", 7)
+        try stock.put("store-2", "SKU-1", 9)
+        try stock.update("store-1", "SKU-1") { $0! -= 2 }
+        #expect(try stock.get("store-1", "SKU-1") == 5)
+        #expect(try stock.get("store-2", "SKU-1") == 9)
+        #expect(try stock.get("store-2", "SKU-2") == nil)
+        #expect(try stock.entries(of: "store-1").map(\.0) == ["SKU-1", "SKU-2"])
+        try stock.remove("store-1", "SKU-2")
+        #expect(try !stock.contains("store-1", "SKU-2"))
+        #expect(stock.count == 2)
+        let again = try backend.mapState(operator: "inventory", name: "stock", key: String.self, userKey: String.self, value: Int64.self)
+        #expect(again === stock)
+    }
+}

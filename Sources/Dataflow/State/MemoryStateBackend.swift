@@ -23,4 +23,19 @@ public final class MemoryStateBackend: StateBackend {
         states[id] = state
         return state
     }
+
+    public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
+        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+    ) throws -> MapState<K, UK, V> {
+        let id = StateID(operator: `operator`, name: name)
+        if let existing = states[id] {
+            guard let state = existing as? MapState<K, UK, V> else {
+                throw StateBackendError("state '\(name)' of operator '\(`operator`)' was declared with other types")
+            }
+            return state
+        }
+        let state = MapState<K, UK, V>(memoryFor: `operator`, name: name)
+        states[id] = state
+        return state
+    }
 }

@@ -5,6 +5,11 @@ public protocol StateBackend: AnyObject {
     func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V>
+
+    /// The map state `name` of `operator`; asking twice returns the same state.
+    func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
+        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+    ) throws -> MapState<K, UK, V>
 }
 
 public struct StateBackendError: Error, CustomStringConvertible {

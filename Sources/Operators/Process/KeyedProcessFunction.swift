@@ -46,4 +46,12 @@ public final class StateScope {
         if !states.contains(where: { $0 === state }) { states.append(state) }
         return state
     }
+
+    public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
+        _ name: String, key: K.Type = K.self, userKey: UK.Type = UK.self, value: V.Type = V.self
+    ) throws -> MapState<K, UK, V> {
+        let state = try backend.mapState(operator: operatorID, name: name, key: key, userKey: userKey, value: value)
+        if !states.contains(where: { $0 === state }) { states.append(state) }
+        return state
+    }
 }
