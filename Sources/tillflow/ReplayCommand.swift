@@ -9,7 +9,10 @@ import Glibc
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a job over historical files as fast as the machine allows.",
-        discussion: "Writes the job's outputs (valid.jsonl, invalid.jsonl, turnover.jsonl, rollup.jsonl, late.jsonl) into --out.")
+        discussion: """
+            Writes the job's outputs into --out: valid.jsonl and invalid.jsonl; turnover.jsonl, rollup.jsonl and \
+            late.jsonl (turnover, edge); decisions.jsonl, alerts.jsonl and availability.jsonl (inventory, edge).
+            """)
 
     @Argument(help: "The job: \(JobKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var job: String
@@ -35,9 +38,6 @@ struct Replay: ParsableCommand {
 
     func validate() throws {
         guard JobKind(rawValue: job) != nil else {
-            if ["inventory", "edge"].contains(job) {
-                throw ValidationError("the \(job) job is not built yet; available: \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             throw ValidationError("unknown job '\(job)'; expected one of \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
@@ -45,6 +45,7 @@ struct Replay: ParsableCommand {
             throw ValidationError("--total-mismatch must be correct or reject, not '\(totalMismatch)'")
         }
         guard window.milliseconds > 0 else { throw ValidationError("--window must be positive") }
+        guard lowStockThreshold >= 0 else { throw ValidationError("--low-stock-threshold cannot be negative") }
         guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
         if state == "rocksdb" {
             throw ValidationError("--state rocksdb is not available yet (RocksDB state is being built); use --state memory")
@@ -61,6 +62,7 @@ struct Replay: ParsableCommand {
         options.allowedLatenessMs = allowedLateness.milliseconds
         options.totalMismatch = TotalMismatchPolicy(rawValue: totalMismatch)!
         options.dedupHorizonMs = dedupHorizon.milliseconds
+        options.lowStockThreshold = Int64(lowStockThreshold)
 
         try OutputDirectory.prepare(out, outputs: kind.outputs, overwrite: overwrite)
         let files = input.map(InputFile.init(path:))
@@ -90,7 +92,15 @@ struct ReplaySummary {
         for reason in RejectReason.allCases {
             if let c = s.invalidByReason[reason] { lines.append("    \(reason.rawValue + String(repeating: " ", count: max(1, 16 - reason.rawValue.count)))\(Format.count(c))") }
         }
-        if job.kind == .turnover {
+        if job.kind.includesInventory {
+            lines.append("  inventory events \(Format.count(s.inventoryEvents))")
+            let decisions = ["accepted", "rejected", "committed", "released", "expired"]
+                .map { "\($0) \(Format.count(s.decisionsByOutcome[$0] ?? 0))" }.joined(separator: ", ")
+            lines.append("  decisions        \(decisions)")
+            lines.append("  alerts           \(Format.count(s.alerts))")
+            lines.append("  availability     \(Format.count(s.availabilityRows)) rows")
+        }
+        if job.kind.includesTurnover {
             lines.append("  windows fired    \(Format.count(s.windowsFired))")
             lines.append("  revisions        \(Format.count(s.windowRevisions))")
             lines.append("  rollup rows      \(Format.count(s.rollupRows))")

@@ -21,7 +21,7 @@ public final class ReplayJob {
         let fileSource = try FileLineSource(files: inputs, batchLines: options.batchLines)
         source = SourceProbe(fileSource)
         let lines = graph.source("input", source)
-        let stage = try ValidationStage(lines: lines, files: inputs, options: options)
+        let stage = try ValidationStage(lines: lines, files: inputs, options: options, mixed: kind.includesInventory)
         let stats = statistics
 
         stage.valid.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
@@ -37,10 +37,17 @@ public final class ReplayJob {
             letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         }
         stage.deadLetters.sink("invalid-sink", invalid)
-        guard kind == .turnover else { return }
+        if kind.includesTurnover { try wireTurnover(stage.valid, options: options, outputDirectory: outputDirectory) }
+        if kind.includesInventory {
+            try wireInventory(stage.valid, stage.inventoryEvents!, options: options, outputDirectory: outputDirectory)
+        }
+    }
 
+    /// Per-store turnover windows, the global rollup and the late records.
+    private func wireTurnover(_ valid: Stream<Transaction>, options: JobOptions, outputDirectory: String) throws {
+        let stats = statistics
         let window = TumblingWindow(sizeMs: options.windowMs, allowedLatenessMs: options.allowedLatenessMs)
-        let stores = try stage.valid
+        let stores = try valid
             .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
             .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
         stores.results.sink("turnover-sink", JSONLinesSink(file: try output("turnover.jsonl", in: outputDirectory)) { row, out in
@@ -60,6 +67,50 @@ public final class ReplayJob {
         })
         rollup.late.sink("rollup-late-check", RejectEverything<LateRecord<StoreTurnover>>(
             "a store row reached the rollup after its window's allowed lateness"))
+    }
+
+    /// Stock and reservations per location over valid transactions and inventory events
+    /// in input order, with the inventory stage's own watermark; decisions, alerts and
+    /// the global availability rollup.
+    private func wireInventory(_ valid: Stream<Transaction>, _ events: Stream<InventoryEvent>, options: JobOptions,
+                               outputDirectory: String) throws {
+        let stats = statistics
+        let inputs = valid.map("inventory-transactions") { InventoryInput.transaction($0) }
+            .mergeInInputOrder("inventory-input", [events.map("inventory-events") { InventoryInput.event($0) }]) {
+                $0.origin.position
+            }
+            .assignWatermarks("inventory-watermark", outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime }
+        let effects = try inputs
+            .keyBy { $0.location }
+            .process("inventory", LocationInventory(lowStockThreshold: options.lowStockThreshold,
+                                                    defaultTTLMs: options.reservationTTLMs))
+            .main
+        events.sink("inventory-event-count", CountingSink { stats.inventoryEvents += $0 })
+        let decisions = JSONLinesSink<ReservationDecision>(file: try output("decisions.jsonl", in: outputDirectory)) { d, out in
+            stats.decisionsByOutcome[d.outcome == .rejected ? "rejected" : d.outcome.name, default: 0] += 1
+            d.writeJSON(into: &out)
+        }
+        let alerts = JSONLinesSink<StockAlert>(file: try output("alerts.jsonl", in: outputDirectory)) { a, out in
+            stats.alerts += 1
+            a.writeJSON(into: &out)
+        }
+        effects.flatMap("inventory-decisions") { (e: InventoryEffect, out: inout [ReservationDecision]) in
+            if case .decision(let d) = e { out.append(d) }
+        }.sink("decisions-sink", decisions)
+        effects.flatMap("inventory-alerts") { (e: InventoryEffect, out: inout [StockAlert]) in
+            if case .alert(let a) = e { out.append(a) }
+        }.sink("alerts-sink", alerts)
+        let rows = try effects
+            .flatMap("inventory-availability") { (e: InventoryEffect, out: inout [AvailabilityChange]) in
+                if case .availability(let c) = e { out.append(c) }
+            }
+            .keyBy { $0.sku }
+            .process("availability", AvailabilityRollup())
+            .main
+        rows.sink("availability-sink", JSONLinesSink(file: try output("availability.jsonl", in: outputDirectory)) { row, out in
+            stats.availabilityRows += 1
+            row.writeJSON(into: &out)
+        })
     }
 
     private func output(_ name: String, in directory: String) throws -> OutputFile {
@@ -87,6 +138,14 @@ final class SourceProbe: Source {
     var position: SourcePosition { source.position }
     var linesRead: Int64 { source.linesRead }
     var bytesRead: Int64 { source.bytesRead }
+}
+
+/// Counts the records of a stream (for statistics) and keeps nothing.
+final class CountingSink<Record>: BatchConsumer {
+    let add: (Int64) -> Void
+    init(_ add: @escaping (Int64) -> Void) { self.add = add }
+    func consume(_ batch: Batch<Record>) { add(Int64(batch.records.count)) }
+    func finish() {}
 }
 
 /// A consumer for a stream that must stay empty: a record reaching it is a broken

@@ -8,6 +8,10 @@ public final class ReplayStatistics {
     public internal(set) var windowRevisions: Int64 = 0
     public internal(set) var rollupRows: Int64 = 0
     public internal(set) var late: Int64 = 0
+    public internal(set) var inventoryEvents: Int64 = 0
+    public internal(set) var decisionsByOutcome: [String: Int64] = [:]
+    public internal(set) var alerts: Int64 = 0
+    public internal(set) var availabilityRows: Int64 = 0
 
     public init() {}
 

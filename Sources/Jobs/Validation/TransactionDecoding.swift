@@ -5,27 +5,47 @@ import Dataflow
 ///
 /// A CSV file's first line is its header, not a record: it sets the file's column
 /// layout, and a header that lacks a required column stops the run with a one-line error.
+///
+/// In a mixed stream (`inventory` given), a JSON line whose object has a `tx_id` key is
+/// a transaction and every other line is an inventory event (spec section 5).
 public final class TransactionDecoding: BatchConsumer {
     public let valid = OutputPort<Transaction>()
     public let invalid = OutputPort<DeadLetter>()
+    /// Valid inventory events of a mixed stream.
+    public let events = OutputPort<InventoryEvent>()
     let decoder: TransactionDecoder
+    let inventory: InventoryLineDecoder?
     let files: [InputFile]
     var csvLayouts: [Int32: CSVLayout] = [:]
     var validBuffer = Batch<Transaction>()
     var invalidBuffer = Batch<DeadLetter>()
+    var eventBuffer = Batch<InventoryEvent>()
 
-    public init(decoder: TransactionDecoder, files: [InputFile]) {
+    public init(decoder: TransactionDecoder, files: [InputFile], inventory: InventoryLineDecoder? = nil) {
         self.decoder = decoder
         self.files = files
+        self.inventory = inventory
     }
 
     public func consume(_ batch: Batch<InputLine>) throws {
         validBuffer.removeAll()
         invalidBuffer.removeAll()
+        eventBuffer.removeAll()
         for line in batch.records {
             let result: Result<Transaction, Rejection>
             switch line.format {
             case .jsonLines:
+                if let inventory {
+                    switch inventory.decode(origin: line.origin, fullLength: line.fullLength) {
+                    case .transaction: break
+                    case .event(let event):
+                        eventBuffer.append(event)
+                        continue
+                    case .rejected(let rejection):
+                        invalidBuffer.append(DeadLetter(rejection, origin: line.origin))
+                        continue
+                    }
+                }
                 result = decoder.decodeJSON(origin: line.origin, fullLength: line.fullLength)
             case .csv:
                 guard let layout = csvLayouts[line.origin.fileIndex] else {
@@ -41,8 +61,10 @@ public final class TransactionDecoding: BatchConsumer {
         }
         validBuffer.progress = batch.progress
         invalidBuffer.progress = batch.progress
+        eventBuffer.progress = batch.progress
         try valid.emit(validBuffer)
         try invalid.emit(invalidBuffer)
+        try events.emit(eventBuffer)
     }
 
     func readHeader(_ line: InputLine) throws {
@@ -60,6 +82,7 @@ public final class TransactionDecoding: BatchConsumer {
     public func finish() throws {
         try valid.finish()
         try invalid.finish()
+        try events.finish()
     }
 }
 

@@ -8,9 +8,13 @@ public struct ValidationStage {
     public let valid: Stream<Transaction>
     /// Every rejected line, each with its reason.
     public let deadLetters: Stream<DeadLetter>
+    /// Valid inventory events, when the lines are a mixed stream.
+    public let inventoryEvents: Stream<InventoryEvent>?
 
-    public init(lines: Stream<InputLine>, files: [InputFile], options: JobOptions) throws {
-        let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch), files: files)
+    /// - Parameter mixed: the lines carry inventory events as well as transactions.
+    public init(lines: Stream<InputLine>, files: [InputFile], options: JobOptions, mixed: Bool = false) throws {
+        let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch), files: files,
+                                           inventory: mixed ? InventoryLineDecoder() : nil)
         lines.attach("validate", decoding)
         let graph = lines.graph
         let checked = Stream(graph: graph, port: decoding.valid)
@@ -20,6 +24,7 @@ public struct ValidationStage {
             .process("dedup", DeduplicateTransactions(horizonMs: options.dedupHorizonMs),
                      assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime })
         valid = deduplicated.main
+        inventoryEvents = mixed ? Stream(graph: graph, port: decoding.events) : nil
         deadLetters = rejected.union("dead-letters", deduplicated.side)
     }
 }
