@@ -113,24 +113,38 @@ public struct TransactionDecoder: Sendable {
     }
 }
 
-/// A field's path in a dead letter (`store_id`, `items[3].qty`), built only when a
-/// rejection needs it.
+/// A field's path in a dead letter (`store_id`, `items[3].qty`, `lines[0].sku`),
+/// built only when a rejection needs it.
 struct FieldPath {
     var name: String
-    /// The index in `items` for an item's field, -1 for a top-level field.
+    /// The index in `array` for an element's field, -1 for a top-level field.
     var item: Int
+    /// The top-level array whose element holds the field (`items`, `lines`).
+    var array: String
 
     init(_ field: TransactionField) {
-        name = field.name
-        item = -1
+        self.init(field.name)
     }
 
     init(item: Int, _ field: ItemField) {
-        name = field.name
-        self.item = item
+        self.init(array: TransactionField.items.name, index: item, field.name)
     }
 
-    var text: String { item < 0 ? name : "items[\(item)].\(name)" }
+    /// A top-level field.
+    init(_ name: String) {
+        self.name = name
+        item = -1
+        array = ""
+    }
+
+    /// The field `name` of element `index` of the top-level array `array`.
+    init(array: String, index: Int, _ name: String) {
+        self.name = name
+        item = index
+        self.array = array
+    }
+
+    var text: String { item < 0 ? name : "\(array)[\(item)].\(name)" }
 }
 
 /// Reads and checks the values of a transaction from a scanned line.
