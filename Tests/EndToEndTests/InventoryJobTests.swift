@@ -22,6 +22,7 @@ import Testing
         #expect(out.decisionSummaries == [
             "r1 accepted \(T0 + 1) A:3:7 B:1:0",
             "r2 rejected/insufficient_stock \(T0 + 2) B:1:0 C:1:0",
+            "r1 expired \(T0 + 1 + 900_000)",  // still open at the end of input
         ])
         #expect(out.decisions[0]["order_id"] as? String == "o-r1")
         #expect(out.decisions[1]["order_id"] as? String == "o-r2")
@@ -36,6 +37,7 @@ import Testing
         #expect(out.decisionSummaries == [
             "r1 rejected/insufficient_stock \(T0 + 1) A:6:5",
             "r2 accepted \(T0 + 2) A:5:0",
+            "r2 expired \(T0 + 2 + 900_000)",
         ])
     }
 
@@ -87,6 +89,7 @@ import Testing
             "r3 accepted \(T0 + 9) A:6:0",
             "r4 rejected/insufficient_stock \(T0 + 10) A:1:0",
             "r4 rejected/unknown_reservation \(T0 + 11)",
+            "r3 expired \(T0 + 9 + 900_000)",
         ])
         #expect(out.decisions[2]["order_id"] == nil)
     }

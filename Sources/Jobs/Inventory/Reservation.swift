@@ -54,7 +54,9 @@ extension Array where Element == ReservationLine {
         var index: [String: Int] = [:]
         for line in self {
             if let i = index[line.sku] {
-                merged[i].qty &+= line.qty
+                // Saturate: two huge lines must not wrap into a small or negative hold.
+                let (sum, overflow) = merged[i].qty.addingReportingOverflow(line.qty)
+                merged[i].qty = overflow ? .max : sum
             } else {
                 index[line.sku] = merged.count
                 merged.append(line)
