@@ -12,7 +12,7 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write synthetic input data.",
-        subcommands: [GeneratePOS.self])
+        subcommands: [GeneratePOS.self, GenerateInventory.self])
 }
 
 /// `tillflow generate pos`: synthetic POS transactions (spec section 1).
@@ -83,11 +83,76 @@ struct GeneratePOS: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
-        let elapsed = ContinuousClock.now - began
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let shown = seconds < 10 ? (seconds * 100).rounded() / 100 : (seconds * 10).rounded() / 10
-        printToStandardError("wrote \(summary) to \(out) in \(shown) s")
+        printToStandardError("wrote \(summary) to \(out) in \(secondsText(since: began)) s")
     }
+}
+
+/// `tillflow generate inventory`: a synthetic inventory stream (spec sections 1 and 5).
+struct GenerateInventory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inventory",
+        abstract: "Write a synthetic inventory stream: stock sets, adjustments, reservations, commits, releases, "
+            + "interleaved POS sales (JSON Lines; a .zst suffix compresses).",
+        discussion: """
+            The same options always write the same bytes. Event times follow a shopping day and \
+            stay within the 2 s out-of-orderness bound.
+            """)
+
+    @Option(help: "Number of locations: stores store-0001 ... and about one warehouse wh-01 ... per ten.")
+    var locations: Int = 20
+
+    @Option(help: "Number of SKUs (SKU-00001 ...).")
+    var skus: Int = 500
+
+    @Option(help: "Number of lines to write, everything included.")
+    var count: Int = 100_000
+
+    @Option(help: "Seed of the random assortments and traffic.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output file; a name ending in .zst is written zstd-compressed.")
+    var out: String
+
+    @Option(help: "Start of the event times: RFC 3339 or epoch milliseconds.")
+    var start = TimestampArgument(epochMillis: InventoryGeneratorConfig.defaultStart)
+
+    @Option(help: "Length of the event-time range (24h, 90m, 10s, 500ms).")
+    var span = DurationArgument(milliseconds: InventoryGeneratorConfig.defaultSpan)
+
+    @Option(help: "Fraction of lines that are malformed inventory events or POS lines (0...1).")
+    var invalidFraction: Double = 0
+
+    var config: InventoryGeneratorConfig {
+        InventoryGeneratorConfig(locations: locations, skus: skus, count: count, seed: seed,
+                                 start: start.epochMillis, span: span.milliseconds, invalidFraction: invalidFraction)
+    }
+
+    func validate() throws {
+        do {
+            try config.validate()
+        } catch let invalid as InventoryGeneratorConfig.Invalid {
+            throw ValidationError(invalid.reason)
+        }
+    }
+
+    func run() throws {
+        let began = ContinuousClock.now
+        let summary: InventoryGenerationSummary
+        do {
+            summary = try InventoryGenerator.write(config, to: out)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        printToStandardError("wrote \(summary) to \(out) in \(secondsText(since: began)) s")
+    }
+}
+
+/// Seconds since `began` for a summary line: two decimals under 10 s, one above.
+func secondsText(since began: ContinuousClock.Instant) -> String {
+    let elapsed = ContinuousClock.now - began
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let shown = seconds < 10 ? (seconds * 100).rounded() / 100 : (seconds * 10).rounded() / 10
+    return "\(shown)"
 }
 
 /// A failure to report as one line on stderr, exiting with status 1.

@@ -86,8 +86,30 @@ import Testing
                              mentioning: "bad.csv")
     }
 
+    @Test func generateInventoryWritesCountLinesAndSaysWhat() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let out = f.directory + "/inventory.jsonl"
+        let run = try tillflow("generate", "inventory", "--locations", "5", "--skus", "40", "--count", "3000", "--seed", "3",
+                               "--invalid-fraction", "0.01", "--span", "2h", "--start", "2026-11-21T08:00:00Z", "--out", out)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(run.stderr.hasPrefix("wrote 3000 lines ("))
+        #expect(run.stderr.contains("30 invalid"))
+        let bytes = try #require(FileManager.default.contents(atPath: out))
+        #expect(bytes.filter { $0 == 0x0A }.count == 3000)
+        #expect(String(decoding: bytes.prefix(40), as: UTF8.self).hasPrefix(#"{"type":"stock_set","event_id":"e000001""#))
+
+        expectOneLineFailure(try tillflow("generate", "inventory", "--locations", "0", "--out", out), mentioning: "--locations")
+        expectOneLineFailure(try tillflow("generate", "inventory", "--skus", "5000", "--out", out), mentioning: "--skus")
+        expectOneLineFailure(try tillflow("generate", "inventory", "--invalid-fraction", "2", "--out", out),
+                             mentioning: "--invalid-fraction")
+        expectOneLineFailure(try tillflow("generate", "inventory", "--count", "10"), mentioning: "--out")
+        expectOneLineFailure(try tillflow("generate", "inventory", "--count", "10", "--out", f.directory + "/no/such/dir.jsonl"),
+                             mentioning: "no/such/dir.jsonl")
+    }
+
     @Test func everySubcommandHasHelp() throws {
-        for command in [["--help"], ["replay", "--help"], ["generate", "pos", "--help"]] {
+        for command in [["--help"], ["replay", "--help"], ["generate", "pos", "--help"], ["generate", "inventory", "--help"]] {
             let run = try tillflow(command[0], command.count > 1 ? command[1] : "--help", command.count > 2 ? command[2] : "--help")
             #expect(run.status == 0)
             #expect(run.stdout.contains("USAGE") || run.stdout.contains("Usage") || run.stdout.contains("usage"))

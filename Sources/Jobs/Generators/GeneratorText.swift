@@ -80,6 +80,13 @@ enum GeneratorText {
         }
     }
 
+    /// A file size for a summary line: `812 kB`, `24.1 MB`.
+    static func sizeText(_ bytes: Int64) -> String {
+        if bytes < 1_000_000 { return "\((bytes + 500) / 1000) kB" }
+        let tenths = (bytes + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+
     /// Appends a CSV cell, quoted (with doubled quotes) only if it holds `,`, `"`, `\r` or `\n`.
     static func appendCSVCell(_ cell: [UInt8], to out: inout [UInt8]) {
         let needsQuotes = cell.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }

@@ -99,13 +99,7 @@ public struct POSGenerationSummary: Sendable, Equatable, CustomStringConvertible
 
     /// "100000 lines (97000 in order, 1000 late, 1000 duplicate, 1000 invalid; 24.1 MB)".
     public var description: String {
-        let size: String
-        if bytes < 1_000_000 {
-            size = "\((bytes + 500) / 1000) kB"
-        } else {
-            let tenths = (bytes + 50_000) / 100_000
-            size = "\(tenths / 10).\(tenths % 10) MB"
-        }
+        let size = GeneratorText.sizeText(bytes)
         return "\(lines) lines (\(inOrder) in order, \(late) late, \(duplicates) duplicate, \(invalid) invalid; \(size))"
     }
 }

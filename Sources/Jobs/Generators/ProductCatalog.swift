@@ -32,7 +32,7 @@ struct ProductCatalog {
         cumulative.reserveCapacity(Self.size)
         var total: UInt64 = 0
         for sku in 0 ..< Self.size {
-            total += 8_000_000 / UInt64(sku + 8)
+            total += Self.popularity(of: sku)
             cumulative.append(total)
         }
         self.cumulativeWeights = cumulative
@@ -43,6 +43,10 @@ struct ProductCatalog {
     func price(of sku: Int, in currency: Currency) -> Int64 {
         prices[Int(currency.rawValue) * Self.size + sku]
     }
+
+    /// The relative sales weight of `sku` (0-based), Zipf-like: 8,000,000 / (sku + 8).
+    @inline(__always)
+    static func popularity(of sku: Int) -> UInt64 { 8_000_000 / UInt64(sku + 8) }
 
     /// A SKU drawn by popularity.
     func drawSKU(_ random: inout SeededRandom) -> Int {
