@@ -18,9 +18,8 @@ import Testing
         let out = try f.run(.inventory, inputs: [input])
 
         // Every line is a valid transaction, a dead letter or a valid inventory event.
-        let eventLines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n").count
-        #expect(eventLines == summary.lines)
-        #expect(out.valid.count + out.invalid.count <= summary.lines)
+        let newlines = try Data(contentsOf: URL(fileURLWithPath: input)).filter { $0 == 0x0A }.count
+        #expect(newlines == summary.lines)
 
         // Replaying the decisions: held stock never goes negative, and every accepted
         // reservation ends exactly once (the end of input expires what is still open).
@@ -38,7 +37,8 @@ import Testing
                 open[id] = lines
                 for (sku, qty) in lines { held["\(d["location"]!)/\(sku)", default: 0] += qty }
             case "committed", "released", "expired":
-                let lines = try #require(open.removeValue(forKey: id), "\(id) ended without being open")
+                let removed = open.removeValue(forKey: id)
+                let lines = try #require(removed, "\(id) ended without being open")
                 #expect(ended.insert(id).inserted, "\(id) ended twice")
                 for (sku, qty) in lines {
                     held["\(d["location"]!)/\(sku)", default: 0] -= qty
@@ -50,6 +50,12 @@ import Testing
         }
         #expect(open.isEmpty, "open at the end: \(open.keys.sorted().prefix(5))")
         #expect(ended.count == accepted)
+        // The generator keeps its own account of the rules: the expiries must agree.
+        #expect(out.decisions.filter { $0["decision"] as? String == "expired" }.count == summary.expectedExpiries)
+        // Every line is exactly one of: valid transaction, dead letter, valid inventory event.
+        let events = summary.stockSets + summary.adjustments + summary.reserves + summary.commits + summary.releases
+        #expect(out.valid.count + out.invalid.count + events == summary.lines)
+        #expect(out.invalid.count == summary.invalid)
         #expect(accepted > 50)
         #expect(held.values.allSatisfy { $0 == 0 })
         let outcomes = Set(out.decisions.map { $0["decision"] as! String })
@@ -66,7 +72,7 @@ import Testing
         options.batchLines = 7
         let small = try f.run(.edge, inputs: [input], options: options, out: "c")
         for name in JobKind.edge.outputs {
-            #expect(!first.bytes(name).isEmpty, "\(name) is empty")
+            if name != "late.jsonl" { #expect(!first.bytes(name).isEmpty, "\(name) is empty") }
             let sameAcrossRuns = first.bytes(name) == second.bytes(name)
             let sameAcrossBatchSizes = first.bytes(name) == small.bytes(name)
             #expect(sameAcrossRuns, "\(name) differs between runs")
