@@ -27,11 +27,14 @@ test: deps
 
 demo: release
 	@mkdir -p $(DEMO_DIR)
-	@[ -f $(DEMO_DIR)/pos-50-stores.jsonl ] || .build/release/tillflow generate pos --stores 50 --count 500000 --seed 42 \
-	    --span 24h --late-fraction 0.002 --duplicate-fraction 0.002 --invalid-fraction 0.002 --out $(DEMO_DIR)/pos-50-stores.jsonl
-	.build/release/tillflow replay turnover --input $(DEMO_DIR)/pos-50-stores.jsonl --out $(DEMO_OUT) --state memory --overwrite
-	@echo; echo "first rows of $(DEMO_OUT)/turnover.jsonl:"; head -n 3 $(DEMO_OUT)/turnover.jsonl
-	@echo; echo "first rows of $(DEMO_OUT)/rollup.jsonl:"; head -n 2 $(DEMO_OUT)/rollup.jsonl
+	@[ -f $(DEMO_DIR)/edge-50-stores.jsonl ] || .build/release/tillflow generate inventory --locations 56 --skus 500 \
+	    --count 500000 --seed 42 --span 24h --invalid-fraction 0.002 --out $(DEMO_DIR)/edge-50-stores.jsonl
+	.build/release/tillflow replay edge --input $(DEMO_DIR)/edge-50-stores.jsonl --out $(DEMO_OUT) --state memory --overwrite
+	@echo; echo "first rows of $(DEMO_OUT)/turnover.jsonl:"; head -n 2 $(DEMO_OUT)/turnover.jsonl
+	@echo; echo "first rows of $(DEMO_OUT)/rollup.jsonl:"; head -n 1 $(DEMO_OUT)/rollup.jsonl
+	@echo; echo "first rows of $(DEMO_OUT)/decisions.jsonl:"; head -n 2 $(DEMO_OUT)/decisions.jsonl | cut -c1-300
+	@echo; echo "first rows of $(DEMO_OUT)/alerts.jsonl:"; head -n 2 $(DEMO_OUT)/alerts.jsonl
+	@echo; echo "first rows of $(DEMO_OUT)/availability.jsonl:"; head -n 2 $(DEMO_OUT)/availability.jsonl
 	@echo; echo "first dead letter of $(DEMO_OUT)/invalid.jsonl:"; head -n 1 $(DEMO_OUT)/invalid.jsonl | cut -c1-300
 
 clean:

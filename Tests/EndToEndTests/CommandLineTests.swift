@@ -1,4 +1,5 @@
 import Foundation
+import Jobs
 import Testing
 
 /// The `tillflow` command line of spec/cli.md, run as a process.
@@ -106,6 +107,25 @@ import Testing
         expectOneLineFailure(try tillflow("generate", "inventory", "--count", "10"), mentioning: "--out")
         expectOneLineFailure(try tillflow("generate", "inventory", "--count", "10", "--out", f.directory + "/no/such/dir.jsonl"),
                              mentioning: "no/such/dir.jsonl")
+    }
+
+    @Test func replayEdgeWritesTheOutputsOfAllThreeJobs() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = f.directory + "/mixed.jsonl"
+        let gen = try tillflow("generate", "inventory", "--locations", "4", "--skus", "20", "--count", "3000",
+                               "--invalid-fraction", "0.01", "--out", input)
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let run = try tillflow("replay", "edge", "--input", input, "--out", f.directory + "/out", "--low-stock-threshold", "3")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("replay edge: 3,000 records"))
+        #expect(run.stdout.contains("decisions") && run.stdout.contains("windows fired"))
+        for name in JobKind.edge.outputs {
+            #expect(FileManager.default.fileExists(atPath: f.directory + "/out/" + name), "\(name) missing")
+        }
+        let alerts = try String(contentsOfFile: f.directory + "/out/alerts.jsonl", encoding: .utf8)
+        #expect(!alerts.contains("\"threshold\":5"))
+        expectOneLineFailure(try tillflow("replay", "edge", "--input", input, "--out", f.directory + "/x",
+                                          "--low-stock-threshold", "-1"), mentioning: "low-stock-threshold")
     }
 
     @Test func everySubcommandHasHelp() throws {
