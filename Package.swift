@@ -18,9 +18,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .target(
             name: "Dataflow",
-            dependencies: ["CZstd"],
+            dependencies: ["CZstd", "CRocksDB"],
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),

@@ -47,9 +47,6 @@ struct Replay: ParsableCommand {
         guard window.milliseconds > 0 else { throw ValidationError("--window must be positive") }
         guard lowStockThreshold >= 0 else { throw ValidationError("--low-stock-threshold cannot be negative") }
         guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
-        if state == "rocksdb" {
-            throw ValidationError("--state rocksdb is not available yet (RocksDB state is being built); use --state memory")
-        }
         if let p = parallelism, p < 1 { throw ValidationError("--parallelism must be at least 1") }
         guard checkpointInterval.milliseconds > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
     }
@@ -67,7 +64,17 @@ struct Replay: ParsableCommand {
         try OutputDirectory.prepare(out, outputs: kind.outputs, overwrite: overwrite)
         let files = input.map(InputFile.init(path:))
         let started = Clock.now
-        let replay = try ReplayJob(kind, inputs: files, outputDirectory: out, options: options)
+        let backend: any StateBackend
+        if state == "rocksdb" {
+            // No checkpoints yet: a run always starts afresh, so the previous database goes.
+            let directory = (stateDir ?? out + "/.state")
+            try OutputDirectory.makeDirectories(directory)
+            try OutputDirectory.removeTree(directory + "/db")
+            backend = try RocksDBStateBackend(directory: directory + "/db", memoryBudget: stateMemory.bytes)
+        } else {
+            backend = MemoryStateBackend()
+        }
+        let replay = try ReplayJob(kind, inputs: files, outputDirectory: out, options: options, state: backend)
         var progress = ProgressBar(totalBytes: OutputDirectory.totalUncompressedSize(files))
         try replay.run { job in progress.update(bytes: job.bytesRead, records: job.linesRead) }
         progress.clear()
@@ -137,6 +144,25 @@ enum OutputDirectory {
             guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
                 throw JobError("cannot create output directory \(path): \(String(cString: strerror(errno)))")
             }
+        }
+    }
+
+    /// `rm -r`, for a directory this program made (the state database).
+    static func removeTree(_ path: String) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            guard let dir = opendir(path) else { throw JobError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names { try removeTree(path + "/" + name) }
+            guard rmdir(path) == 0 else { throw JobError("cannot remove \(path): \(String(cString: strerror(errno)))") }
+        } else {
+            guard unlink(path) == 0 else { throw JobError("cannot remove \(path): \(String(cString: strerror(errno)))") }
         }
     }
 

@@ -78,8 +78,10 @@ import Testing
         expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--total-mismatch", "maybe"),
                              mentioning: "total-mismatch")
         expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--bogus"), mentioning: "bogus")
-        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--state", "rocksdb"),
-                             mentioning: "rocksdb")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--state", "disk"),
+                             mentioning: "--state")
+        expectOneLineFailure(try tillflow("replay", "turnover", "--input", input, "--out", out, "--state-memory", "lots"),
+                             mentioning: "state-memory")
         let badZst = try f.writeBytes("bad.jsonl.zst", Array("not zstd at all".utf8))
         expectOneLineFailure(try tillflow("replay", "validation", "--input", badZst, "--out", out), mentioning: "bad.jsonl.zst")
         let badCSV = try f.write("bad.csv", ["tx_id,store_id", "a,b"])
@@ -122,6 +124,15 @@ import Testing
         for name in JobKind.edge.outputs {
             #expect(FileManager.default.fileExists(atPath: f.directory + "/out/" + name), "\(name) missing")
         }
+        let rocks = try tillflow("replay", "edge", "--input", input, "--out", f.directory + "/rocks", "--low-stock-threshold", "3",
+                                 "--state", "rocksdb", "--state-memory", "64MiB")
+        #expect(rocks.status == 0, "\(rocks.stderr)")
+        for name in JobKind.edge.outputs {
+            let same = FileManager.default.contents(atPath: f.directory + "/out/" + name)
+                == FileManager.default.contents(atPath: f.directory + "/rocks/" + name)
+            #expect(same, "\(name) differs with --state rocksdb")
+        }
+        #expect(FileManager.default.fileExists(atPath: f.directory + "/rocks/.state/db"))
         let alerts = try String(contentsOfFile: f.directory + "/out/alerts.jsonl", encoding: .utf8)
         #expect(!alerts.contains("\"threshold\":5"))
         expectOneLineFailure(try tillflow("replay", "edge", "--input", input, "--out", f.directory + "/x",

@@ -95,4 +95,18 @@ import Testing
             #expect(same, "\(name) differs from the turnover job's")
         }
     }
+
+    @Test func theRocksDBBackendGivesTheSameOutputsAsMemory() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let (input, _) = try Self.generate(f, count: 6_000, seed: 21)
+        var options = JobOptions()
+        options.dedupHorizonMs = 600_000  // let dedup state expire during the run
+        options.allowedLatenessMs = 2_000
+        let memory = try f.run(.edge, inputs: [input], options: options, out: "memory")
+        let rocks = try f.run(.edge, inputs: [input], options: options, out: "rocks", rocksDB: true)
+        for name in JobKind.edge.outputs {
+            let same = memory.bytes(name) == rocks.bytes(name)
+            #expect(same, "\(name) differs between backends")
+        }
+    }
 }

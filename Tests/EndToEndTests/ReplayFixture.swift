@@ -25,10 +25,14 @@ struct ReplayFixture {
     }
 
     @discardableResult
-    func run(_ kind: JobKind, inputs: [String], options: JobOptions = JobOptions(), out: String = "out") throws -> Outputs {
+    func run(_ kind: JobKind, inputs: [String], options: JobOptions = JobOptions(), out: String = "out",
+             rocksDB: Bool = false) throws -> Outputs {
         let outDir = directory + "/" + out
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        let job = try ReplayJob(kind, inputs: inputs.map(InputFile.init(path:)), outputDirectory: outDir, options: options)
+        let state: any StateBackend = rocksDB
+            ? try RocksDBStateBackend(directory: outDir + "/.state-db", memoryBudget: 32 << 20) : MemoryStateBackend()
+        let job = try ReplayJob(kind, inputs: inputs.map(InputFile.init(path:)), outputDirectory: outDir, options: options,
+                                state: state)
         try job.run()
         return Outputs(directory: outDir)
     }

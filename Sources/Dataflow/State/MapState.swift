@@ -10,6 +10,8 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     enum Storage {
         /// In the process's memory (the memory backend).
         case memory([Key: [UserKey: Value]])
+        /// In RocksDB: (key, user key) entries under `StateKeyLayout`.
+        case rocksDB(RocksDatabase)
     }
 
     @usableFromInline var storage: Storage
@@ -22,10 +24,28 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
         storage = .memory([:])
     }
 
+    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String) {
+        self.operatorID = operatorID
+        self.name = name
+        storage = .rocksDB(database)
+    }
+
+    @usableFromInline
+    func entryKey(_ key: Key, _ userKey: UserKey) -> [UInt8] {
+        StateKeyLayout.encode(operator: operatorID, state: name, key: key, namespace: userKey)
+    }
+
+    @usableFromInline
+    func decodeValue(_ bytes: [UInt8]) throws -> Value {
+        var reader = StateReader(bytes)
+        return try Value.decode(from: &reader)
+    }
+
     @inlinable
     public func get(_ key: Key, _ userKey: UserKey) throws -> Value? {
         switch storage {
         case .memory(let maps): return maps[key]?[userKey]
+        case .rocksDB(let db): return try db.get(entryKey(key, userKey)).map(decodeValue)
         }
     }
 
@@ -52,6 +72,19 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
             storage = .memory([:])  // keep `maps` uniquely referenced while it changes
             defer { storage = .memory(maps) }
             return try body(&maps[key, default: [:]][userKey])
+        case .rocksDB(let db):
+            let k = entryKey(key, userKey)
+            let old = try db.get(k).map(decodeValue)
+            var value = old
+            let result = try body(&value)
+            if let value {
+                var writer = StateWriter(capacity: 32)
+                value.encode(to: &writer)
+                try db.put(k, writer.bytes)
+            } else if old != nil {
+                try db.delete(k)
+            }
+            return result
         }
     }
 
@@ -67,13 +100,32 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
                 b.0.encode(to: &wb)
                 return wa.bytes.lexicographicallyPrecedes(wb.bytes)
             }
+        case .rocksDB(let db):
+            var prefix = StateKeyLayout.prefix(group: KeyGroup(of: key), operator: operatorID, state: name)
+            var writer = StateWriter()
+            key.encode(to: &writer)
+            prefix += writer.bytes
+            var result: [(UserKey, Value)] = []
+            try db.scan(prefix: prefix) { k, v in
+                let parts = try StateKeyLayout.decode(k, key: Key.self, namespace: UserKey.self)
+                result.append((parts.namespace, try decodeValue(v)))
+                return true
+            }
+            return result
         }
     }
 
     /// Number of (key, user key) entries.
     public var count: Int {
         switch storage {
-        case .memory(let maps): maps.values.reduce(0) { $0 + $1.count }
+        case .memory(let maps): return maps.values.reduce(0) { $0 + $1.count }
+        case .rocksDB(let db):
+            var n = 0
+            for g in 0 ..< KeyGroup.count {
+                let prefix = StateKeyLayout.prefix(group: KeyGroup(index: UInt16(g)), operator: operatorID, state: name)
+                try? db.scan(prefix: prefix) { _, _ in n += 1; return true }
+            }
+            return n
         }
     }
 }

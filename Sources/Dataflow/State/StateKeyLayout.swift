@@ -7,7 +7,7 @@
 /// contiguous scan; operator id and state name follow so that one operator's state
 /// can be found, moved or dropped without touching the others.
 public enum StateKeyLayout {
-    public static func encode<K: StateKey, N: StateNamespace>(
+    public static func encode<K: StateKey, N: StateCodable>(
         operator: OperatorID, state: String, key: K, namespace: N
     ) -> [UInt8] {
         var writer = StateWriter(capacity: 64)
@@ -28,8 +28,32 @@ public enum StateKeyLayout {
         return writer.bytes
     }
 
+    /// The first byte of keys that are not entries (the TTL index); entries start with a
+    /// key group, whose first byte is below 0x10.
+    public static let indexMarker: UInt8 = 0xFF
+
+    /// The key of an entry of the event-time TTL index: it sorts by expiry, so the
+    /// entries due at a watermark are one scan from the start of the state's index.
+    public static func expiryIndexKey(operator: OperatorID, state: String, expiresAt: Int64, entry: [UInt8]) -> [UInt8] {
+        var writer = StateWriter(capacity: 32 + entry.count)
+        writer.write(indexMarker)
+        writer.write(`operator`.name)
+        writer.write(state)
+        writer.write(expiresAt)
+        writer.bytes.append(contentsOf: entry)
+        return writer.bytes
+    }
+
+    public static func expiryIndexPrefix(operator: OperatorID, state: String) -> [UInt8] {
+        var writer = StateWriter(capacity: 32)
+        writer.write(indexMarker)
+        writer.write(`operator`.name)
+        writer.write(state)
+        return writer.bytes
+    }
+
     /// Splits an encoded entry key back into its parts.
-    public static func decode<K: StateKey, N: StateNamespace>(
+    public static func decode<K: StateKey, N: StateCodable>(
         _ bytes: [UInt8], key: K.Type, namespace: N.Type
     ) throws -> (group: KeyGroup, operator: OperatorID, state: String, key: K, namespace: N) {
         var reader = StateReader(bytes)

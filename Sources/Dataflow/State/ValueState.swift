@@ -39,6 +39,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     enum Storage {
         /// In the process's memory (the memory backend).
         case memory([Entry: Stored])
+        /// In RocksDB: entries under `StateKeyLayout`, each value prefixed with its expiry;
+        /// entries with an expiry also have a key in the expiry index.
+        case rocksDB(RocksDatabase)
     }
 
     @usableFromInline var storage: Storage
@@ -59,6 +62,35 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         storage = .memory([:])
     }
 
+    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String) {
+        self.operatorID = operatorID
+        self.name = name
+        storage = .rocksDB(database)
+    }
+
+    // MARK: byte form (RocksDB)
+
+    @usableFromInline
+    func entryKey(_ key: Key, _ namespace: Namespace) -> [UInt8] {
+        StateKeyLayout.encode(operator: operatorID, state: name, key: key, namespace: namespace)
+    }
+
+    @usableFromInline
+    func readStored(_ db: RocksDatabase, _ entryKey: [UInt8]) throws -> Stored? {
+        guard let bytes = try db.get(entryKey) else { return nil }
+        var reader = StateReader(bytes)
+        let expiresAt = try reader.readInt64()
+        return Stored(value: try Value.decode(from: &reader), expiresAt: expiresAt)
+    }
+
+    @usableFromInline
+    func writeStored(_ db: RocksDatabase, _ entryKey: [UInt8], _ stored: Stored) throws {
+        var writer = StateWriter(capacity: 32)
+        writer.write(stored.expiresAt)
+        stored.value.encode(to: &writer)
+        try db.put(entryKey, writer.bytes)
+    }
+
     /// `Int64.max` is "never", even at the end of input's watermark.
     @inlinable
     func hasExpired(_ expiresAt: Int64) -> Bool {
@@ -71,6 +103,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         case .memory(let entries):
             guard let stored = entries[Entry(key: key, namespace: namespace)],
                   !hasExpired(stored.expiresAt) else { return nil }
+            return stored.value
+        case .rocksDB(let db):
+            guard let stored = try readStored(db, entryKey(key, namespace)), !hasExpired(stored.expiresAt) else { return nil }
             return stored.value
         }
     }
@@ -89,8 +124,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             storage = .memory([:])  // keep `entries` uniquely referenced while it changes
             entries[entry] = Stored(value: value, expiresAt: expiresAt)
             storage = .memory(entries)
+            expiries.append((expiresAt, entry))
+        case .rocksDB(let db):
+            let k = entryKey(key, namespace)
+            try writeStored(db, k, Stored(value: value, expiresAt: expiresAt))
+            try db.put(StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: expiresAt, entry: k), [])
         }
-        expiries.append((expiresAt, entry))
     }
 
     @inlinable
@@ -117,17 +156,33 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 entries[entry] = nil
             }
             return result
+        case .rocksDB(let db):
+            let k = entryKey(key, namespace)
+            let stored = try readStored(db, k)
+            let live = stored.flatMap { hasExpired($0.expiresAt) ? nil : $0 }
+            var value = live?.value
+            let result = try body(&value)
+            if let value {
+                try writeStored(db, k, Stored(value: value, expiresAt: live?.expiresAt ?? .max))
+            } else if stored != nil {
+                try db.delete(k)
+            }
+            return result
         }
     }
 
     /// Moves the state's watermark and deletes the entries that expired.
     @inlinable
-    public func advance(to watermark: Watermark) {
+    public func advance(to watermark: Watermark) throws {
         guard watermark > self.watermark else { return }
         _watermark = watermark
         // At the end of input every entry with an expiry reads as absent already;
         // deleting them one by one would only delay the end of the run.
         if watermark == .end { return }
+        if case .rocksDB(let db) = storage {
+            try deleteExpired(db)
+            return
+        }
         guard expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) else { return }
         switch storage {
         case .memory(var entries):
@@ -138,6 +193,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 if let stored = entries[entry], stored.expiresAt == expiresAt { entries[entry] = nil }
             }
             storage = .memory(entries)
+        case .rocksDB:
+            break
         }
         if expiryHead > 4096 && expiryHead * 2 > expiries.count {
             expiries.removeFirst(expiryHead)
@@ -145,10 +202,35 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         }
     }
 
+    /// Deletes the entries the watermark has expired, by the expiry index.
+    @usableFromInline
+    func deleteExpired(_ db: RocksDatabase) throws {
+        let prefix = StateKeyLayout.expiryIndexPrefix(operator: operatorID, state: name)
+        var due: [(index: [UInt8], expiresAt: Int64, entry: [UInt8])] = []
+        try db.scan(prefix: prefix) { key, _ in
+            var reader = StateReader(key, offset: prefix.count)
+            let expiresAt = try reader.readInt64()
+            guard hasExpired(expiresAt) else { return false }
+            due.append((key, expiresAt, Array(key[reader.offset...])))
+            return true
+        }
+        for (index, expiresAt, entry) in due {
+            if let stored = try readStored(db, entry), stored.expiresAt == expiresAt { try db.delete(entry) }
+            try db.delete(index)
+        }
+    }
+
     /// Number of entries held, expired ones not yet deleted included.
     public var count: Int {
         switch storage {
-        case .memory(let entries): entries.count
+        case .memory(let entries): return entries.count
+        case .rocksDB(let db):
+            var n = 0
+            for g in 0 ..< KeyGroup.count {
+                let prefix = StateKeyLayout.prefix(group: KeyGroup(index: UInt16(g)), operator: operatorID, state: name)
+                try? db.scan(prefix: prefix) { _, _ in n += 1; return true }
+            }
+            return n
         }
     }
 
@@ -159,13 +241,24 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             for (entry, stored) in entries where !hasExpired(stored.expiresAt) && groups.contains(KeyGroup(of: entry.key)) {
                 try body(entry.key, entry.namespace, stored.value)
             }
+        case .rocksDB(let db):
+            for g in groups.lowerBound ... groups.upperBound {
+                let prefix = StateKeyLayout.prefix(group: KeyGroup(index: g), operator: operatorID, state: name)
+                try db.scan(prefix: prefix) { key, bytes in
+                    let parts = try StateKeyLayout.decode(key, key: Key.self, namespace: Namespace.self)
+                    var reader = StateReader(bytes)
+                    let expiresAt = try reader.readInt64()
+                    if !hasExpired(expiresAt) { try body(parts.key, parts.namespace, try Value.decode(from: &reader)) }
+                    return true
+                }
+            }
         }
     }
 }
 
 /// What an operator holds of its states to move their watermark.
 public protocol WatermarkedState: AnyObject {
-    func advance(to watermark: Watermark)
+    func advance(to watermark: Watermark) throws
 }
 
 extension ValueState: WatermarkedState {}

@@ -79,7 +79,7 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
     func advance(to w: Watermark) throws {
         if w > context.watermark {
             context.watermark = w
-            for state in states { state.advance(to: w) }
+            for state in states { try state.advance(to: w) }
         }
         while let (time, timer) = context.timers.popDue(at: context.watermark) {
             try function.onTimer(time, key: timer.key, scope: timer.scope, context: context)

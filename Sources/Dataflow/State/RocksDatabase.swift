@@ -1,0 +1,125 @@
+import CRocksDB
+
+/// A RocksDB database through its C API: the byte store under the RocksDB state backend.
+///
+/// Memory stays bounded however large the state grows: a shared LRU block cache and a
+/// fixed number of write buffers share `memoryBudget`. The write-ahead log is off:
+/// durability comes from checkpoints, and a run restarted without one starts afresh.
+public final class RocksDatabase: @unchecked Sendable {
+    let db: OpaquePointer
+    let options: OpaquePointer
+    let tableOptions: OpaquePointer
+    let cache: OpaquePointer
+    let filter: OpaquePointer
+    let readOptions: OpaquePointer
+    let writeOptions: OpaquePointer
+    public let path: String
+
+    /// Opens (creating if missing) the database at `path`.
+    public init(path: String, memoryBudget: Int64 = 256 << 20) throws {
+        self.path = path
+        let budget = max(memoryBudget, 16 << 20)
+        options = rocksdb_options_create()
+        rocksdb_options_set_create_if_missing(options, 1)
+        rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
+        rocksdb_options_set_write_buffer_size(options, Int(budget / 8))
+        rocksdb_options_set_max_write_buffer_number(options, 2)
+        rocksdb_options_increase_parallelism(options, 2)
+        cache = rocksdb_cache_create_lru(Int(budget / 2))
+        filter = rocksdb_filterpolicy_create_bloom(10)
+        tableOptions = rocksdb_block_based_options_create()
+        rocksdb_block_based_options_set_block_cache(tableOptions, cache)
+        rocksdb_block_based_options_set_filter_policy(tableOptions, filter)
+        rocksdb_block_based_options_set_cache_index_and_filter_blocks(tableOptions, 1)
+        rocksdb_options_set_block_based_table_factory(options, tableOptions)
+        readOptions = rocksdb_readoptions_create()
+        writeOptions = rocksdb_writeoptions_create()
+        rocksdb_writeoptions_disable_WAL(writeOptions, 1)
+        var error: UnsafeMutablePointer<CChar>? = nil
+        guard let opened = rocksdb_open(options, path, &error) else {
+            let message = Self.take(error) ?? "unknown error"
+            rocksdb_readoptions_destroy(readOptions)
+            rocksdb_writeoptions_destroy(writeOptions)
+            rocksdb_block_based_options_destroy(tableOptions)
+            rocksdb_cache_destroy(cache)
+            rocksdb_options_destroy(options)
+            throw StateBackendError("cannot open RocksDB at \(path): \(message)")
+        }
+        db = opened
+    }
+
+    deinit {
+        rocksdb_close(db)
+        rocksdb_readoptions_destroy(readOptions)
+        rocksdb_writeoptions_destroy(writeOptions)
+        rocksdb_block_based_options_destroy(tableOptions)
+        rocksdb_cache_destroy(cache)
+        rocksdb_options_destroy(options)
+    }
+
+    static func take(_ error: UnsafeMutablePointer<CChar>?) -> String? {
+        guard let error else { return nil }
+        defer { rocksdb_free(error) }
+        return String(cString: error)
+    }
+
+    func check(_ error: UnsafeMutablePointer<CChar>?, _ what: String) throws {
+        if let message = Self.take(error) { throw StateBackendError("RocksDB \(what) failed in \(path): \(message)") }
+    }
+
+    public func get(_ key: [UInt8]) throws -> [UInt8]? {
+        var error: UnsafeMutablePointer<CChar>? = nil
+        var length = 0
+        let value = key.withUnsafeBufferPointer { k in
+            k.withMemoryRebound(to: CChar.self) { rocksdb_get(db, readOptions, $0.baseAddress, k.count, &length, &error) }
+        }
+        try check(error, "get")
+        guard let value else { return nil }
+        defer { rocksdb_free(value) }
+        return Array(UnsafeRawBufferPointer(start: value, count: length))
+    }
+
+    public func put(_ key: [UInt8], _ value: [UInt8]) throws {
+        var error: UnsafeMutablePointer<CChar>? = nil
+        key.withUnsafeBufferPointer { k in
+            value.withUnsafeBufferPointer { v in
+                k.withMemoryRebound(to: CChar.self) { kc in
+                    v.withMemoryRebound(to: CChar.self) { vc in
+                        rocksdb_put(db, writeOptions, kc.baseAddress, k.count, vc.baseAddress, v.count, &error)
+                    }
+                }
+            }
+        }
+        try check(error, "put")
+    }
+
+    public func delete(_ key: [UInt8]) throws {
+        var error: UnsafeMutablePointer<CChar>? = nil
+        key.withUnsafeBufferPointer { k in
+            k.withMemoryRebound(to: CChar.self) { rocksdb_delete(db, writeOptions, $0.baseAddress, k.count, &error) }
+        }
+        try check(error, "delete")
+    }
+
+    /// Visits the entries whose key starts with `prefix`, in key order, while `body` returns true.
+    public func scan(prefix: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
+        guard let iterator = rocksdb_create_iterator(db, readOptions) else { throw StateBackendError("RocksDB iterator failed") }
+        defer { rocksdb_iter_destroy(iterator) }
+        prefix.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { rocksdb_iter_seek(iterator, $0.baseAddress, p.count) }
+        }
+        while rocksdb_iter_valid(iterator) != 0 {
+            var keyLength = 0, valueLength = 0
+            let k = rocksdb_iter_key(iterator, &keyLength)!
+            let key = Array(UnsafeRawBufferPointer(start: k, count: keyLength))
+            guard key.starts(with: prefix) else { break }
+            let v = rocksdb_iter_value(iterator, &valueLength)!
+            let value = Array(UnsafeRawBufferPointer(start: v, count: valueLength))
+            guard try body(key, value) else { break }
+            rocksdb_iter_next(iterator)
+        }
+        var error: UnsafeMutablePointer<CChar>? = nil
+        rocksdb_iter_get_error(iterator, &error)
+        try check(error, "scan")
+    }
+}
