@@ -50,6 +50,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// (they already read as absent).
     @usableFromInline var expiries: [(expiresAt: Int64, entry: Entry)] = []
     @usableFromInline var expiryHead = 0
+    /// RocksDB storage: no entry in the expiry index expires before this, so the index
+    /// is scanned only once the watermark reaches it (not on every advance).
+    @usableFromInline var earliestIndexedExpiry: Int64 = .max
     /// The watermark expiries are judged against.
     public var watermark: Watermark { _watermark }
     @usableFromInline var _watermark: Watermark = .initial
@@ -129,6 +132,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             let k = entryKey(key, namespace)
             try writeStored(db, k, Stored(value: value, expiresAt: expiresAt))
             try db.put(StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: expiresAt, entry: k), [])
+            earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
         }
     }
 
@@ -180,7 +184,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         // deleting them one by one would only delay the end of the run.
         if watermark == .end { return }
         if case .rocksDB(let db) = storage {
-            try deleteExpired(db)
+            if hasExpired(earliestIndexedExpiry) { try deleteExpired(db) }
             return
         }
         guard expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) else { return }
@@ -207,10 +211,14 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     func deleteExpired(_ db: RocksDatabase) throws {
         let prefix = StateKeyLayout.expiryIndexPrefix(operator: operatorID, state: name)
         var due: [(index: [UInt8], expiresAt: Int64, entry: [UInt8])] = []
+        earliestIndexedExpiry = .max
         try db.scan(prefix: prefix) { key, _ in
             var reader = StateReader(key, offset: prefix.count)
             let expiresAt = try reader.readInt64()
-            guard hasExpired(expiresAt) else { return false }
+            guard hasExpired(expiresAt) else {
+                earliestIndexedExpiry = expiresAt
+                return false
+            }
             due.append((key, expiresAt, Array(key[reader.offset...])))
             return true
         }
