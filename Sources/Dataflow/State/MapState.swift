@@ -120,12 +120,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
         switch storage {
         case .memory(let maps): return maps.values.reduce(0) { $0 + $1.count }
         case .rocksDB(let db):
-            var n = 0
-            for g in 0 ..< KeyGroup.count {
-                let prefix = StateKeyLayout.prefix(group: KeyGroup(index: UInt16(g)), operator: operatorID, state: name)
-                try? db.scan(prefix: prefix) { _, _ in n += 1; return true }
-            }
-            return n
+            return (try? db.countEntries(operator: operatorID, state: name)) ?? 0
         }
     }
 }

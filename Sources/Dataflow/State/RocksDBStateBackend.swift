@@ -6,12 +6,7 @@
 /// range of keys.
 public final class RocksDBStateBackend: StateBackend {
     public let database: RocksDatabase
-    private struct StateID: Hashable {
-        var `operator`: OperatorID
-        var name: String
-    }
-
-    private var states: [StateID: AnyObject] = [:]
+    private var registry = StateRegistry()
 
     /// Opens the database in `directory` (created if missing).
     public init(directory: String, memoryBudget: Int64 = 256 << 20) throws {
@@ -21,7 +16,7 @@ public final class RocksDBStateBackend: StateBackend {
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V> {
-        try state(StateID(operator: `operator`, name: name)) {
+        try registry.state(`operator`, name) {
             ValueState<K, N, V>(rocksDB: database, operatorID: `operator`, name: name)
         }
     }
@@ -29,20 +24,8 @@ public final class RocksDBStateBackend: StateBackend {
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
         operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
     ) throws -> MapState<K, UK, V> {
-        try state(StateID(operator: `operator`, name: name)) {
+        try registry.state(`operator`, name) {
             MapState<K, UK, V>(rocksDB: database, operatorID: `operator`, name: name)
         }
-    }
-
-    private func state<S: AnyObject>(_ id: StateID, make: () -> S) throws -> S {
-        if let existing = states[id] {
-            guard let state = existing as? S else {
-                throw StateBackendError("state '\(id.name)' of operator '\(id.operator)' was declared with other types")
-            }
-            return state
-        }
-        let state = make()
-        states[id] = state
-        return state
     }
 }

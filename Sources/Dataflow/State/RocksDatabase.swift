@@ -122,4 +122,14 @@ public final class RocksDatabase: @unchecked Sendable {
         rocksdb_iter_get_error(iterator, &error)
         try check(error, "scan")
     }
+
+    /// Number of entries of one state of one operator, over all key groups.
+    public func countEntries(operator: OperatorID, state: String) throws -> Int {
+        var n = 0
+        for g in 0 ..< KeyGroup.count {
+            let prefix = StateKeyLayout.prefix(group: KeyGroup(index: UInt16(g)), operator: `operator`, state: state)
+            try scan(prefix: prefix) { _, _ in n += 1; return true }
+        }
+        return n
+    }
 }

@@ -233,12 +233,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         switch storage {
         case .memory(let entries): return entries.count
         case .rocksDB(let db):
-            var n = 0
-            for g in 0 ..< KeyGroup.count {
-                let prefix = StateKeyLayout.prefix(group: KeyGroup(index: UInt16(g)), operator: operatorID, state: name)
-                try? db.scan(prefix: prefix) { _, _ in n += 1; return true }
-            }
-            return n
+            return (try? db.countEntries(operator: operatorID, state: name)) ?? 0
         }
     }
 
