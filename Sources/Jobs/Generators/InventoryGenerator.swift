@@ -33,30 +33,11 @@ import Dataflow
 /// The same configuration always writes the same bytes. A path ending in `.zst` is
 /// written zstd-compressed.
 public enum InventoryGenerator {
-    /// Lines are collected into batches of about this size before they are written.
-    static let batchBytes = 1 << 20
-
     /// Writes `config.count` lines to `path`.
     public static func write(_ config: InventoryGeneratorConfig, to path: String) throws -> InventoryGenerationSummary {
         try config.validate()
-        let writer = try makeByteWriter(path: path)
         var maker = InventoryLineMaker(config)
-        var batch: [UInt8] = []
-        batch.reserveCapacity(batchBytes + (64 << 10))
-        do {
-            for index in 0 ..< config.count {
-                maker.appendLine(index, to: &batch)
-                if batch.count >= batchBytes {
-                    try writer.append(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            try writer.append(batch)
-            try writer.close()
-        } catch {
-            try? writer.close()
-            throw error
-        }
+        try writeGeneratedLines(to: path, count: config.count) { maker.appendLine($0, to: &$1) }
         maker.finish()
         return maker.summary
     }

@@ -25,36 +25,17 @@ import Dataflow
 /// The same configuration always writes the same bytes. A path ending in `.zst` is
 /// written zstd-compressed.
 public enum POSGenerator {
-    /// Lines are collected into batches of about this size before they are written.
-    static let batchBytes = 1 << 20
-
     /// Writes `config.count` lines (after a header line, for CSV) to `path`.
     public static func write(_ config: POSGeneratorConfig, to path: String) throws -> POSGenerationSummary {
         try config.validate()
-        let writer = try makeByteWriter(path: path)
         var maker = POSLineMaker(config)
-        var batch: [UInt8] = []
-        batch.reserveCapacity(batchBytes + (64 << 10))
-        var headerBytes: Int64 = 0
-        do {
-            if config.format == .csv {
-                JSONWriter.appendRaw(TransactionDraft.csvHeader, to: &batch)
-                batch.append(0x0A)
-                headerBytes = Int64(batch.count)
-            }
-            for index in 0 ..< config.count {
-                maker.appendLine(index, to: &batch)
-                if batch.count >= batchBytes {
-                    try writer.append(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-            try writer.append(batch)
-            try writer.close()
-        } catch {
-            try? writer.close()
-            throw error
+        var header: [UInt8] = []
+        if config.format == .csv {
+            JSONWriter.appendRaw(TransactionDraft.csvHeader, to: &header)
+            header.append(0x0A)
         }
+        let headerBytes = Int64(header.count)
+        try writeGeneratedLines(to: path, header: header, count: config.count) { maker.appendLine($0, to: &$1) }
         var summary = maker.summary
         summary.bytes += headerBytes
         return summary
