@@ -3,30 +3,6 @@ import Testing
 import Dataflow
 @testable import Jobs
 
-/// A fresh directory under /tmp for one test, removed when dropped.
-private final class Scratch {
-    let path = NSTemporaryDirectory() + "tillflow-inventory-\(UUID().uuidString)"
-    init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
-private func contents(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
-
-/// The lines of a file, read back through `LineReader` (which decompresses `.zst`).
-private func lines(_ path: String) throws -> [[UInt8]] {
-    var reader = try LineReader(files: [InputFile(path: path)])
-    var out: [[UInt8]] = []
-    while let batch = try reader.next() {
-        for i in batch.lines.indices { out.append(Array(batch.bytes(of: i))) }
-    }
-    return out
-}
-
-private func jsonObject(_ line: [UInt8]) -> [String: Any]? {
-    (try? JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])) as? [String: Any]
-}
-
 /// The whole lines of a plain file (`LineReader` keeps only the start of a line over 1 MiB).
 private func wholeLines(_ path: String) -> [[UInt8]] {
     var all = contents(path).split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)

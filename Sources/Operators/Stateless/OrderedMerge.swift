@@ -9,7 +9,7 @@ import Dataflow
 /// the minimum over the inputs after each release: a conservative watermark, for
 /// streams whose consumers take time from the marks; a stage that defines its own
 /// watermark over the merged records (`assignWatermarks`) replaces them.
-public final class OrderedMerge<Record> {
+public final class OrderedMerge<Record>: MultiInputOperator {
     public let output = OutputPort<Record>()
     let position: (Record) -> SourcePosition
     var pending: [[Record]]
@@ -30,27 +30,16 @@ public final class OrderedMerge<Record> {
     }
 
     /// The consumer to attach to input `index`.
-    public func input(_ index: Int) -> some BatchConsumer<Record> { Input(merge: self, index: index) }
+    public func input(_ index: Int) -> OperatorInput<OrderedMerge<Record>> { OperatorInput(self, index: index) }
 
-    final class Input: BatchConsumer {
-        let merge: OrderedMerge
-        let index: Int
-        init(merge: OrderedMerge, index: Int) {
-            self.merge = merge
-            self.index = index
-        }
-        func consume(_ batch: Batch<Record>) throws { try merge.consume(batch, from: index) }
-        func finish() throws { try merge.finish(index) }
-    }
-
-    func consume(_ batch: Batch<Record>, from index: Int) throws {
+    public func consume(_ batch: Batch<Record>, from index: Int) throws {
         pending[index].append(contentsOf: batch.records)
         if let last = batch.marks.last { watermarks[index] = last.watermark }
         if let p = batch.progress { progress[index] = p }
         try release()
     }
 
-    func finish(_ index: Int) throws {
+    public func finishInput(_ index: Int) throws {
         progress[index] = .end
         watermarks[index] = .end
         finishedInputs += 1

@@ -5,7 +5,7 @@ import Dataflow
 /// Records pass through in the order they arrive. The output watermark is the
 /// minimum over the inputs' watermarks, so no input is overtaken; a finished input
 /// stops holding the others back, and the output finishes when every input has.
-public final class UnionOperator<Record> {
+public final class UnionOperator<Record>: MultiInputOperator {
     public let output = OutputPort<Record>()
     var inputWatermarks: [Watermark]
     var inputProgress: [SourcePosition?]
@@ -20,18 +20,7 @@ public final class UnionOperator<Record> {
     }
 
     /// The consumer to attach to input `index`.
-    public func input(_ index: Int) -> some BatchConsumer<Record> { Input(union: self, index: index) }
-
-    final class Input: BatchConsumer {
-        let union: UnionOperator
-        let index: Int
-        init(union: UnionOperator, index: Int) {
-            self.union = union
-            self.index = index
-        }
-        func consume(_ batch: Batch<Record>) throws { try union.consume(batch, from: index) }
-        func finish() throws { try union.finish(index) }
-    }
+    public func input(_ index: Int) -> OperatorInput<UnionOperator<Record>> { OperatorInput(self, index: index) }
 
     private var combined: Watermark { inputWatermarks.min() ?? .end }
 
@@ -45,7 +34,7 @@ public final class UnionOperator<Record> {
         return least
     }
 
-    func consume(_ batch: Batch<Record>, from index: Int) throws {
+    public func consume(_ batch: Batch<Record>, from index: Int) throws {
         buffer.removeAll()
         batch.forEachEvent(
             record: { buffer.append($0) },
@@ -66,7 +55,7 @@ public final class UnionOperator<Record> {
         }
     }
 
-    func finish(_ index: Int) throws {
+    public func finishInput(_ index: Int) throws {
         inputWatermarks[index] = .end
         inputProgress[index] = .end
         finishedInputs += 1
