@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+@testable import Dataflow
 
 /// A fresh directory under /tmp for one test, removed with its files when dropped.
 final class TemporaryDirectory {
@@ -16,14 +17,7 @@ final class TemporaryDirectory {
     }
 
     deinit {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
+        try? Directory.remove(path)
     }
 
     func file(_ name: String) -> String { path + "/" + name }

@@ -17,6 +17,16 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
             return try RocksDBStateBackend(directory: dir, memoryBudget: 32 << 20)
         }
     }
+
+    /// A backend holding the state of the checkpoint in `checkpoint`, its live files in `directory`.
+    func restore(from checkpoint: String, into directory: String) throws -> any StateBackend {
+        switch self {
+        case .memory: return try MemoryStateBackend(restoringFrom: checkpoint)
+        case .rocksDB: return try RocksDBStateBackend(directory: directory, memoryBudget: 32 << 20, restoringFrom: checkpoint)
+        }
+    }
+
+    var stateKind: StateBackendKind { self == .memory ? .memory : .rocksdb }
 }
 
 @Suite struct ValueStateTests {

@@ -1,18 +1,47 @@
 /// Keyed state in the process's memory: for tests and small jobs (`--state memory`).
+///
+/// Its checkpoint is a snapshot file of every entry (`MemoryStateSnapshot`); a backend
+/// restored from one hands each state its entries back when the job asks for it.
 public final class MemoryStateBackend: StateBackend {
     private var registry = StateRegistry()
+    /// Entries of a restored snapshot whose states the job has not asked for yet.
+    private var restoring: [StateEntryCount.ID: MemoryStateSnapshot.Section] = [:]
+
+    public var kind: StateBackendKind { .memory }
 
     public init() {}
+
+    /// A backend holding the state of the checkpoint whose state directory is `directory`.
+    public init(restoringFrom directory: String) throws {
+        restoring = try MemoryStateSnapshot.read(from: directory)
+    }
 
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V> {
-        try registry.state(`operator`, name) { ValueState<K, N, V>(memoryFor: `operator`, name: name) }
+        let state = try registry.state(`operator`, name) { ValueState<K, N, V>(memoryFor: `operator`, name: name) }
+        try restore(state)
+        return state
     }
 
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
         operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
     ) throws -> MapState<K, UK, V> {
-        try registry.state(`operator`, name) { MapState<K, UK, V>(memoryFor: `operator`, name: name) }
+        let state = try registry.state(`operator`, name) { MapState<K, UK, V>(memoryFor: `operator`, name: name) }
+        try restore(state)
+        return state
+    }
+
+    private func restore(_ state: some MemorySnapshotState) throws {
+        let id = StateEntryCount.ID(operator: state.operatorID, state: state.name)
+        guard let section = restoring.removeValue(forKey: id) else { return }
+        guard section.kind == state.snapshotKind else {
+            throw StateBackendError("state '\(state.name)' of operator '\(state.operatorID)' was checkpointed as another kind of state")
+        }
+        try state.restoreEntries(section.entries)
+    }
+
+    public func checkpoint(into directory: String) throws {
+        try MemoryStateSnapshot.write(registry.all.map { $0 as! any MemorySnapshotState }, into: directory)
     }
 }

@@ -8,9 +8,29 @@ public final class RocksDBStateBackend: StateBackend {
     public let database: RocksDatabase
     private var registry = StateRegistry()
 
-    /// Opens the database in `directory` (created if missing).
-    public init(directory: String, memoryBudget: Int64 = 256 << 20) throws {
+    public var kind: StateBackendKind { .rocksdb }
+
+    /// Opens the database in `directory` (created if missing). Given a checkpoint's
+    /// state directory, first replaces whatever `directory` holds with that checkpoint:
+    /// its SST files hard-linked (RocksDB never changes an SST file, and deletes only its
+    /// own link), its small metadata files copied (RocksDB rewrites those).
+    public init(directory: String, memoryBudget: Int64 = 256 << 20, restoringFrom checkpoint: String? = nil) throws {
+        if let checkpoint {
+            try Directory.remove(directory)
+            try Directory.create(directory)
+            for name in try Directory.list(checkpoint) {
+                if name.hasSuffix(".sst") {
+                    try Directory.link(checkpoint + "/" + name, to: directory + "/" + name)
+                } else {
+                    try Directory.copyFile(checkpoint + "/" + name, to: directory + "/" + name)
+                }
+            }
+        }
         database = try RocksDatabase(path: directory, memoryBudget: memoryBudget)
+    }
+
+    public func checkpoint(into directory: String) throws {
+        try database.checkpoint(into: directory)
     }
 
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(

@@ -15,12 +15,12 @@ public final class RocksDatabase: @unchecked Sendable {
     let writeOptions: OpaquePointer
     public let path: String
 
-    /// Opens (creating if missing) the database at `path`.
-    public init(path: String, memoryBudget: Int64 = 256 << 20) throws {
+    /// Opens (creating if missing) the database at `path`; `readOnly` opens an existing
+    /// one (a checkpoint being inspected) without changing a byte of it.
+    public init(path: String, memoryBudget: Int64 = 256 << 20, readOnly: Bool = false) throws {
         self.path = path
         let budget = max(memoryBudget, 16 << 20)
         options = rocksdb_options_create()
-        rocksdb_options_set_create_if_missing(options, 1)
         rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
         rocksdb_options_set_write_buffer_size(options, Int(budget / 8))
         rocksdb_options_set_max_write_buffer_number(options, 2)
@@ -36,7 +36,9 @@ public final class RocksDatabase: @unchecked Sendable {
         writeOptions = rocksdb_writeoptions_create()
         rocksdb_writeoptions_disable_WAL(writeOptions, 1)
         var error: UnsafeMutablePointer<CChar>? = nil
-        guard let opened = rocksdb_open(options, path, &error) else {
+        rocksdb_options_set_create_if_missing(options, readOnly ? 0 : 1)
+        let opened = readOnly ? rocksdb_open_for_read_only(options, path, 0, &error) : rocksdb_open(options, path, &error)
+        guard let opened else {
             let message = Self.take(error) ?? "unknown error"
             rocksdb_readoptions_destroy(readOptions)
             rocksdb_writeoptions_destroy(writeOptions)
@@ -121,6 +123,33 @@ public final class RocksDatabase: @unchecked Sendable {
         var error: UnsafeMutablePointer<CChar>? = nil
         rocksdb_iter_get_error(iterator, &error)
         try check(error, "scan")
+    }
+
+    /// Writes a consistent, openable copy of the database into `directory` (which must not
+    /// exist): memtables are flushed first (the write-ahead log is off), then the
+    /// immutable SST files are hard-linked and the small metadata files copied.
+    public func checkpoint(into directory: String) throws {
+        var error: UnsafeMutablePointer<CChar>? = nil
+        guard let checkpoint = rocksdb_checkpoint_object_create(db, &error) else {
+            try check(error, "checkpoint")
+            throw StateBackendError("RocksDB checkpoint failed in \(path)")
+        }
+        defer { rocksdb_checkpoint_object_destroy(checkpoint) }
+        rocksdb_checkpoint_create(checkpoint, directory, 0, &error)
+        try check(error, "checkpoint into \(directory)")
+    }
+
+    /// Entries per (operator, state) over the whole database; the TTL index is not counted.
+    public func entryCounts() throws -> [StateEntryCount] {
+        var counts: [StateEntryCount.ID: Int64] = [:]
+        try scan(prefix: []) { key, _ in
+            guard key.first != StateKeyLayout.indexMarker else { return false }
+            var reader = StateReader(key, offset: 2)
+            let id = StateEntryCount.ID(operator: OperatorID(try reader.readString()), state: try reader.readString())
+            counts[id, default: 0] += 1
+            return true
+        }
+        return StateEntryCount.sorted(counts)
     }
 
     /// Number of entries of one state of one operator, over all key groups.

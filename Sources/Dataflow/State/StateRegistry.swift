@@ -7,6 +7,8 @@ struct StateRegistry {
     }
 
     private var states: [StateID: AnyObject] = [:]
+    /// Every state handed out, in the order first asked for.
+    private(set) var all: [AnyObject] = []
 
     mutating func state<S: AnyObject>(_ operator: OperatorID, _ name: String, make: () -> S) throws -> S {
         let id = StateID(operator: `operator`, name: name)
@@ -18,6 +20,7 @@ struct StateRegistry {
         }
         let state = make()
         states[id] = state
+        all.append(state)
         return state
     }
 }

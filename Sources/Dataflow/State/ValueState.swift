@@ -69,6 +69,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         self.operatorID = operatorID
         self.name = name
         storage = .rocksDB(database)
+        // A database restored from a checkpoint may hold index entries: look once.
+        earliestIndexedExpiry = .min
     }
 
     // MARK: byte form (RocksDB)

@@ -1,0 +1,161 @@
+/// The memory backend's checkpoint: every entry of every state in one checksummed file
+/// (`ChecksummedFile`, magic `TFMS`).
+///
+///     state count (UInt32), then per state:
+///       operator id | state name | kind (0 value, 1 map) | entry count (UInt64)
+///       entries: key bytes, value bytes (each UInt32 length + bytes)
+///
+/// An entry's key bytes are its key then its namespace (or user key) in the state codec;
+/// a value state's value bytes are its expiry (Int64) then its value, a map state's its
+/// value. Restoring reads the whole file and hands each state its entries when the job
+/// asks for the state again.
+enum MemoryStateSnapshot {
+    static let magic = Array("TFMS".utf8)
+    static let version: UInt16 = 1
+    static let fileName = "memory-state.tfms"
+
+    struct Section {
+        var kind: UInt8
+        var entries: [(key: [UInt8], value: [UInt8])]
+    }
+
+    typealias SectionID = StateEntryCount.ID
+
+    static func write(_ states: [any MemorySnapshotState], into directory: String) throws {
+        try Directory.create(directory)
+        try ChecksummedFile.write(directory + "/" + fileName, magic: magic, version: version) { out in
+            out.state.write(UInt32(states.count))
+            for state in states {
+                out.state.write(state.operatorID.name)
+                out.state.write(state.name)
+                out.state.write(state.snapshotKind)
+                out.state.write(UInt64(state.entryCount))
+                try state.writeEntries(&out)
+            }
+        }
+    }
+
+    static func read(from directory: String) throws -> [SectionID: Section] {
+        var (reader, version) = try ChecksummedFile.read(directory + "/" + fileName, magic: magic)
+        guard version == Self.version else {
+            throw CheckpointError("memory state snapshot version \(version) is not supported (expected \(Self.version))")
+        }
+        var sections: [SectionID: Section] = [:]
+        let count = try reader.readUInt32()
+        for _ in 0 ..< count {
+            let id = SectionID(operator: OperatorID(try reader.readString()), state: try reader.readString())
+            let kind = try reader.readUInt8()
+            let n = try reader.readUInt64()
+            var entries: [(key: [UInt8], value: [UInt8])] = []
+            entries.reserveCapacity(Int(min(n, 1 << 24)))
+            for _ in 0 ..< n {
+                let key = try reader.readBytes()
+                let value = try reader.readBytes()
+                entries.append((key, value))
+            }
+            sections[id] = Section(kind: kind, entries: entries)
+        }
+        return sections
+    }
+
+    static func entryCounts(in directory: String) throws -> [StateEntryCount] {
+        var counts: [SectionID: Int64] = [:]
+        for (id, section) in try read(from: directory) { counts[id] = Int64(section.entries.count) }
+        return StateEntryCount.sorted(counts)
+    }
+}
+
+/// A state of the memory backend as it goes into and comes out of a snapshot.
+protocol MemorySnapshotState: AnyObject {
+    var operatorID: OperatorID { get }
+    var name: String { get }
+    var snapshotKind: UInt8 { get }
+    var entryCount: Int { get }
+    func writeEntries(_ out: inout ChecksummedFileWriter) throws
+    func restoreEntries(_ entries: [(key: [UInt8], value: [UInt8])]) throws
+}
+
+extension StateWriter {
+    /// Bytes with a 32-bit length in front.
+    @inlinable public mutating func writeBytes(_ b: [UInt8]) {
+        write(UInt32(b.count))
+        bytes.append(contentsOf: b)
+    }
+}
+
+extension StateReader {
+    public mutating func readBytes() throws -> [UInt8] {
+        Array(try take(Int(try readUInt32())))
+    }
+}
+
+extension ValueState: MemorySnapshotState {
+    var snapshotKind: UInt8 { 0 }
+    var entryCount: Int { count }
+
+    func writeEntries(_ out: inout ChecksummedFileWriter) throws {
+        guard case .memory(let entries) = storage else { return }
+        for (entry, stored) in entries {
+            var key = StateWriter(capacity: 32)
+            entry.key.encode(to: &key)
+            entry.namespace.encode(to: &key)
+            out.state.writeBytes(key.bytes)
+            var value = StateWriter(capacity: 32)
+            value.write(stored.expiresAt)
+            stored.value.encode(to: &value)
+            out.state.writeBytes(value.bytes)
+            try out.drainIfLarge()
+        }
+    }
+
+    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws {
+        var entries: [Entry: Stored] = [:]
+        entries.reserveCapacity(snapshot.count)
+        var restoredExpiries: [(expiresAt: Int64, entry: Entry)] = []
+        for (keyBytes, valueBytes) in snapshot {
+            var k = StateReader(keyBytes)
+            let entry = Entry(key: try Key.decode(from: &k), namespace: try Namespace.decode(from: &k))
+            var v = StateReader(valueBytes)
+            let expiresAt = try v.readInt64()
+            entries[entry] = Stored(value: try Value.decode(from: &v), expiresAt: expiresAt)
+            if expiresAt != .max { restoredExpiries.append((expiresAt, entry)) }
+        }
+        restoredExpiries.sort { $0.expiresAt < $1.expiresAt }
+        storage = .memory(entries)
+        expiries = restoredExpiries
+        expiryHead = 0
+    }
+}
+
+extension MapState: MemorySnapshotState {
+    var snapshotKind: UInt8 { 1 }
+    var entryCount: Int { count }
+
+    func writeEntries(_ out: inout ChecksummedFileWriter) throws {
+        guard case .memory(let maps) = storage else { return }
+        for (key, map) in maps {
+            for (userKey, value) in map {
+                var k = StateWriter(capacity: 32)
+                key.encode(to: &k)
+                userKey.encode(to: &k)
+                out.state.writeBytes(k.bytes)
+                var v = StateWriter(capacity: 32)
+                value.encode(to: &v)
+                out.state.writeBytes(v.bytes)
+                try out.drainIfLarge()
+            }
+        }
+    }
+
+    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws {
+        var maps: [Key: [UserKey: Value]] = [:]
+        for (keyBytes, valueBytes) in snapshot {
+            var k = StateReader(keyBytes)
+            let key = try Key.decode(from: &k)
+            let userKey = try UserKey.decode(from: &k)
+            var v = StateReader(valueBytes)
+            maps[key, default: [:]][userKey] = try Value.decode(from: &v)
+        }
+        storage = .memory(maps)
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+@testable import Dataflow
+
+/// Checkpoint and restore of keyed state, the same specification for both backends.
+@Suite struct StateCheckpointTests {
+    typealias Seen = ValueState<String, NoNamespace, Int64>
+    typealias Stock = MapState<String, String, Int64>
+
+    func states(_ backend: any StateBackend) throws -> (Seen, Stock) {
+        (try backend.valueState(operator: "dedup", name: "seen", key: String.self, namespace: NoNamespace.self, value: Int64.self),
+         try backend.mapState(operator: "inventory", name: "stock", key: String.self, userKey: String.self, value: Int64.self))
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func aRestoredBackendHoldsExactlyWhatItHeldAtTheCheckpoint(_ kind: BackendKind) throws {
+        let dir = TemporaryDirectory()
+        let backend = try kind.make()
+        let (seen, stock) = try states(backend)
+        try seen.put("kept", NoNamespace(), 1)
+        try seen.put("ttl-100", NoNamespace(), 2, expiringAt: 100)
+        try seen.put("ttl-300", NoNamespace(), 3, expiringAt: 300)
+        try stock.put("store-1", "sku-a", 10)
+        try stock.put("store-1", "sku-b", 20)
+        try stock.put("store-2", "sku-a", 30)
+        try backend.checkpoint(into: dir.file("checkpoint"))
+
+        // Changes after the checkpoint are not in it.
+        try seen.put("after", NoNamespace(), 9)
+        try seen.remove("kept", NoNamespace())
+        try stock.put("store-1", "sku-a", 0)
+
+        let restored = try kind.restore(from: dir.file("checkpoint"), into: dir.file("live"))
+        let (seen2, stock2) = try states(restored)
+        #expect(try seen2.get("kept", NoNamespace()) == 1)
+        #expect(try seen2.get("after", NoNamespace()) == nil)
+        #expect(try stock2.entries(of: "store-1").map { "\($0.0)=\($0.1)" } == ["sku-a=10", "sku-b=20"])
+        #expect(try stock2.get("store-2", "sku-a") == 30)
+
+        // Expiries survive the round trip and are judged against the restored watermark.
+        try seen2.advance(to: Watermark(100))
+        #expect(try seen2.get("ttl-100", NoNamespace()) == nil)
+        #expect(try seen2.get("ttl-300", NoNamespace()) == 3)
+        #expect(seen2.count == 2)  // "ttl-100" deleted, not just hidden
+        try seen2.advance(to: Watermark(300))
+        #expect(try seen2.get("ttl-300", NoNamespace()) == nil)
+
+        let counts = try kind.stateKind.entryCounts(ofCheckpoint: dir.file("checkpoint"))
+        #expect(counts.map { "\($0.id.operator)/\($0.id.state)=\($0.count)" } == ["dedup/seen=3", "inventory/stock=3"])
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func theLiveStateKeepsWorkingAfterACheckpoint(_ kind: BackendKind) throws {
+        let dir = TemporaryDirectory()
+        let backend = try kind.make()
+        let (seen, _) = try states(backend)
+        for i in 0 ..< 1_000 { try seen.put("k\(i)", NoNamespace(), Int64(i)) }
+        try backend.checkpoint(into: dir.file("c1"))
+        for i in 0 ..< 1_000 where i % 2 == 0 { try seen.remove("k\(i)", NoNamespace()) }
+        try backend.checkpoint(into: dir.file("c2"))
+        #expect(seen.count == 500)
+        let first = try states(try kind.restore(from: dir.file("c1"), into: dir.file("live1"))).0
+        let second = try states(try kind.restore(from: dir.file("c2"), into: dir.file("live2"))).0
+        #expect(first.count == 1_000)
+        #expect(second.count == 500)
+        #expect(try second.get("k1", NoNamespace()) == 1)
+        #expect(try second.get("k2", NoNamespace()) == nil)
+    }
+
+    /// (RocksDB keeps bytes only; there the job's fingerprint in the manifest guards the types.)
+    @Test func aMapStateRestoredAsAValueStateIsAnError() throws {
+        let dir = TemporaryDirectory()
+        let backend = MemoryStateBackend()
+        try states(backend).1.put("store-1", "sku-a", 1)
+        try backend.checkpoint(into: dir.file("checkpoint"))
+        let restored = try MemoryStateBackend(restoringFrom: dir.file("checkpoint"))
+        #expect(throws: (any Error).self) {
+            _ = try restored.valueState(operator: "inventory", name: "stock", key: String.self,
+                                        namespace: NoNamespace.self, value: Int64.self).get("store-1", NoNamespace())
+        }
+    }
+
+    @Test func aDamagedMemorySnapshotIsRefusedWithItsReason() throws {
+        let dir = TemporaryDirectory()
+        let backend = MemoryStateBackend()
+        try states(backend).0.put("a", NoNamespace(), 1)
+        try backend.checkpoint(into: dir.file("checkpoint"))
+        let file = dir.file("checkpoint/" + MemoryStateSnapshot.fileName)
+        var bytes = dir.read(file)
+        bytes[bytes.count / 2] ^= 0x01
+        dir.write("checkpoint/" + MemoryStateSnapshot.fileName, bytes)
+        #expect { _ = try MemoryStateBackend(restoringFrom: dir.file("checkpoint")) } throws: { error in
+            "\(error)".contains("checksum")
+        }
+        dir.write("checkpoint/" + MemoryStateSnapshot.fileName, Array(bytes.prefix(10)))
+        #expect { _ = try MemoryStateBackend(restoringFrom: dir.file("checkpoint")) } throws: { error in
+            "\(error)".contains("truncated")
+        }
+    }
+}
