@@ -17,7 +17,7 @@ public struct Stream<Record> {
     /// Attaches an operator (or sink) as a consumer of this stream.
     @inlinable
     public func attach<C: BatchConsumer>(_ id: OperatorID, _ consumer: C) where C.Input == Record {
-        graph.register(id)
+        graph.register(id, checkpointing: consumer as? any CheckpointedOperator)
         port.attach(consumer)
     }
 

@@ -63,6 +63,12 @@ enum Format {
         return n < 0 ? "-" + out : out
     }
 
+    /// 0.0123 -> "12.3 ms".
+    static func milliseconds(_ s: Double) -> String {
+        let tenths = Int((s * 10_000).rounded())
+        return "\(tenths / 10).\(tenths % 10) ms"
+    }
+
     static func seconds(_ s: Double) -> String {
         let tenths = Int((s * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) s"

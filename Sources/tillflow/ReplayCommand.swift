@@ -29,12 +29,14 @@ struct Replay: ParsableCommand {
     @Option(help: "correct|reject: what to do with a total that differs from its items.") var totalMismatch = "correct"
     @Option(help: "How long a seen tx_id is remembered (event time).") var dedupHorizon = DurationArgument(milliseconds: 86_400_000)
     @Option(help: "Inventory low-stock alert threshold (inventory and edge jobs).") var lowStockThreshold = 5
-    @Option(help: "Where keyed state lives: memory|rocksdb.") var state = "memory"
+    @Option(help: "Where keyed state lives: memory|rocksdb.") var state = "rocksdb"
     @Option(help: "State and checkpoint directory (default: DIR/.state under --out).") var stateDir: String?
     @Option(help: "RocksDB block cache plus write buffers.") var stateMemory = ByteSizeArgument(argument: "256MiB")!
     @Option(help: "How often state and input positions are checkpointed.") var checkpointInterval = DurationArgument(milliseconds: 10_000)
     @Option(help: "Keyed partitions processed in parallel (default: number of cores).") var parallelism: Int?
     @Flag(help: "Replace outputs already in --out.") var overwrite = false
+    @Option(help: ArgumentHelp("Lines per input batch; checkpoints fall between batches.", visibility: .hidden))
+    var batchLines = 4096
 
     func validate() throws {
         guard JobKind(rawValue: job) != nil else {
@@ -48,6 +50,7 @@ struct Replay: ParsableCommand {
         guard lowStockThreshold >= 0 else { throw ValidationError("--low-stock-threshold cannot be negative") }
         guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
         if let p = parallelism, p < 1 { throw ValidationError("--parallelism must be at least 1") }
+        guard batchLines > 0 else { throw ValidationError("--batch-lines must be positive") }
         guard checkpointInterval.milliseconds > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
     }
 
@@ -60,26 +63,133 @@ struct Replay: ParsableCommand {
         options.totalMismatch = TotalMismatchPolicy(rawValue: totalMismatch)!
         options.dedupHorizonMs = dedupHorizon.milliseconds
         options.lowStockThreshold = Int64(lowStockThreshold)
-
-        try OutputDirectory.prepare(out, outputs: kind.outputs, overwrite: overwrite)
+        options.batchLines = batchLines
         let files = input.map(InputFile.init(path:))
         let started = Clock.now
-        let backend: any StateBackend
-        if state == "rocksdb" {
-            // No checkpoints yet: a run always starts afresh, so the previous database goes.
-            let directory = (stateDir ?? out + "/.state")
-            try OutputDirectory.makeDirectories(directory)
-            try OutputDirectory.removeTree(directory + "/db")
-            backend = try RocksDBStateBackend(directory: directory + "/db", memoryBudget: stateMemory.bytes)
+        StopSignal.install()
+
+        let recovery = Recovery(stateDirectory: stateDir ?? out + "/.state", backend: StateBackendKind(rawValue: state)!,
+                                memoryBudget: stateMemory.bytes)
+        if overwrite { try recovery.discard() }
+        let candidates = try recovery.candidates(expecting: ReplayJob.identity(kind, inputs: files, options: options))
+        if candidates.isEmpty {
+            try OutputDirectory.prepare(out, outputs: kind.outputs, overwrite: overwrite)
         } else {
-            backend = MemoryStateBackend()
+            try Directory.create(out)
         }
-        let replay = try ReplayJob(kind, inputs: files, outputDirectory: out, options: options, state: backend)
+        let (replay, resumed) = try recovery.restore(candidates) { backend, manifest in
+            try ReplayJob(kind, inputs: files, outputDirectory: out, options: options, state: backend, resumingFrom: manifest)
+        }
+        let checkpoints = try CheckpointCoordinator(
+            store: recovery.store, graph: replay.graph, job: replay.identity, outputs: replay.outputs,
+            intervalMs: checkpointInterval.milliseconds, resumedFrom: resumed)
+        let linesBefore = replay.linesRead
         var progress = ProgressBar(totalBytes: OutputDirectory.totalUncompressedSize(files))
-        try replay.run { job in progress.update(bytes: job.bytesRead, records: job.linesRead) }
+        try replay.run(checkpoints: checkpoints) { job in
+            progress.update(bytes: job.bytesRead, records: job.linesRead)
+            if let signal = StopSignal.received {
+                progress.clear()
+                let taken = try checkpoints.checkpoint()
+                throw Interrupted(signal: signal, checkpoint: taken.id)
+            }
+        }
         progress.clear()
-        let elapsed = Clock.now - started
-        print(ReplaySummary(job: replay, elapsed: elapsed, outputDirectory: out).text)
+        let summary = ReplaySummary(job: replay, elapsed: Clock.now - started, recordsThisRun: replay.linesRead - linesBefore,
+                                    resumedFrom: resumed, checkpoints: checkpoints, outputDirectory: out)
+        print(summary.text)
+    }
+}
+
+/// How a replay finds the state it resumes from: the newest usable checkpoint in its
+/// state directory, or a fresh backend when there is none.
+struct Recovery {
+    let stateDirectory: String
+    let backend: StateBackendKind
+    let memoryBudget: Int64
+    let store: CheckpointStore
+
+    init(stateDirectory: String, backend: StateBackendKind, memoryBudget: Int64) {
+        self.stateDirectory = stateDirectory
+        self.backend = backend
+        self.memoryBudget = memoryBudget
+        store = CheckpointStore(directory: stateDirectory + "/checkpoints")
+    }
+
+    var liveDatabase: String { stateDirectory + "/db" }
+
+    /// Forgets every checkpoint and the live database (`--overwrite`).
+    func discard() throws {
+        try store.removeAll()
+        try Directory.remove(liveDatabase)
+    }
+
+    /// The usable checkpoints, newest first. A state directory whose checkpoints are all
+    /// unusable, or that belong to another job or backend, is an error: never a silent
+    /// fresh start over the outputs those checkpoints committed.
+    func candidates(expecting identity: String) throws -> [CheckpointStore.Listing] {
+        let usable = try store.usable { warn($0) }
+        if usable.isEmpty, !(try store.ids().isEmpty) {
+            throw JobError("no usable checkpoint in \(store.directory); pass --overwrite to start afresh")
+        }
+        if let newest = usable.first, case .success(let manifest) = newest.manifest {
+            guard manifest.job == identity else {
+                throw JobError("the checkpoints in \(store.directory) belong to another job or other settings "
+                    + "(\(manifest.job)); pass --overwrite to start afresh")
+            }
+            guard manifest.backend == backend else {
+                throw JobError("the checkpoints in \(store.directory) hold \(manifest.backend.rawValue) state; "
+                    + "run with --state \(manifest.backend.rawValue), or pass --overwrite to start afresh")
+            }
+        }
+        return usable
+    }
+
+    /// Builds the job on the newest candidate that restores; one that fails (a damaged
+    /// state file the manifest's sizes did not reveal) is reported in one line and the
+    /// next older one tried. No candidates: a fresh job on a fresh backend.
+    func restore(_ candidates: [CheckpointStore.Listing],
+                 make: (any StateBackend, CheckpointManifest?) throws -> ReplayJob) throws -> (ReplayJob, CheckpointManifest?) {
+        if candidates.isEmpty { return (try make(try freshBackend(), nil), nil) }
+        var failures: [String] = []
+        for candidate in candidates {
+            let manifest = try candidate.manifest.get()
+            do {
+                let state: any StateBackend = switch backend {
+                case .memory: try MemoryStateBackend(restoringFrom: candidate.statePath)
+                case .rocksdb: try RocksDBStateBackend(directory: liveDatabase, memoryBudget: memoryBudget,
+                                                       restoringFrom: candidate.statePath)
+                }
+                return (try make(state, manifest), manifest)
+            } catch {
+                warn("checkpoint \(manifest.id) cannot be restored: \(error); trying an older one")
+                failures.append("checkpoint \(manifest.id): \(error)")
+            }
+        }
+        throw JobError("no checkpoint in \(store.directory) could be restored (\(failures.joined(separator: "; "))); "
+            + "pass --overwrite to start afresh")
+    }
+
+    private func freshBackend() throws -> any StateBackend {
+        switch backend {
+        case .memory:
+            return MemoryStateBackend()
+        case .rocksdb:
+            try Directory.remove(liveDatabase)
+            try Directory.create(liveDatabase)
+            return try RocksDBStateBackend(directory: liveDatabase, memoryBudget: memoryBudget)
+        }
+    }
+
+    private func warn(_ line: String) { fputs("tillflow: \(line)\n", stderr) }
+}
+
+/// A replay stopped by SIGINT or SIGTERM after its final checkpoint.
+struct Interrupted: Error, CustomStringConvertible {
+    let signal: Int32
+    let checkpoint: UInt64
+
+    var description: String {
+        "stopped by \(signal == SIGTERM ? "SIGTERM" : "SIGINT") after checkpoint \(checkpoint); run the same command to resume"
     }
 }
 
@@ -87,13 +197,25 @@ struct Replay: ParsableCommand {
 struct ReplaySummary {
     let job: ReplayJob
     let elapsed: Double
+    /// Lines read by this process (the rest were read before the checkpoint it resumed).
+    let recordsThisRun: Int64
+    let resumedFrom: CheckpointManifest?
+    let checkpoints: CheckpointCoordinator
     let outputDirectory: String
 
     var text: String {
         let s = job.statistics
         let n = job.linesRead
-        let rate = Int64(Double(n) / max(elapsed, 1e-9))
-        var lines = ["replay \(job.kind.rawValue): \(Format.count(n)) records in \(Format.seconds(elapsed)), \(Format.count(rate)) records/s"]
+        let rate = Int64(Double(recordsThisRun) / max(elapsed, 1e-9))
+        var lines: [String] = []
+        if let resumed = resumedFrom, resumed.finished {
+            lines.append("replay \(job.kind.rawValue): already finished (checkpoint \(resumed.id)); outputs unchanged")
+        } else {
+            lines.append("replay \(job.kind.rawValue): \(Format.count(n)) records in \(Format.seconds(elapsed)), \(Format.count(rate)) records/s")
+            if let resumed = resumedFrom {
+                lines.append("  resumed from     checkpoint \(resumed.id) (\(Format.count(n - recordsThisRun)) records before it)")
+            }
+        }
         lines.append("  valid            \(Format.count(s.valid))")
         lines.append("  invalid          \(Format.count(s.invalid))")
         for reason in RejectReason.allCases {
@@ -113,6 +235,10 @@ struct ReplaySummary {
             lines.append("  rollup rows      \(Format.count(s.rollupRows))")
             lines.append("  late             \(Format.count(s.late))")
         }
+        if checkpoints.taken > 0, let latest = checkpoints.latest {
+            let average = Double(checkpoints.totalMicros) / Double(checkpoints.taken) / 1_000_000
+            lines.append("  checkpoints      \(checkpoints.taken) taken, \(Format.milliseconds(average)) each on average, last \(latest.id) in \(checkpoints.store.directory)/")
+        }
         lines.append("  outputs in       \(outputDirectory)/")
         return lines.joined(separator: "\n")
     }
@@ -124,45 +250,14 @@ enum OutputDirectory {
     static func prepare(_ path: String, outputs: [String], overwrite: Bool) throws {
         var st = stat()
         if stat(path, &st) != 0 {
-            try makeDirectories(path)
+            try Directory.create(path)
             return
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw JobError("--out \(path) is not a directory") }
-        let existing = outputs.filter { stat(path + "/" + $0, &st) == 0 }
+        // An empty file is no output to protect (a run killed before writing any).
+        let existing = outputs.filter { stat(path + "/" + $0, &st) == 0 && st.st_size > 0 }
         if !existing.isEmpty && !overwrite {
             throw JobError("\(path) already holds outputs (\(existing.joined(separator: ", "))) and no checkpoint to resume from; pass --overwrite to start afresh")
-        }
-    }
-
-    /// `mkdir -p`.
-    static func makeDirectories(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in path.split(separator: "/") {
-            prefix += component + "/"
-            var st = stat()
-            if stat(prefix, &st) == 0 { continue }
-            guard mkdir(prefix, 0o755) == 0 || errno == EEXIST else {
-                throw JobError("cannot create output directory \(path): \(String(cString: strerror(errno)))")
-            }
-        }
-    }
-
-    /// `rm -r`, for a directory this program made (the state database).
-    static func removeTree(_ path: String) throws {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            guard let dir = opendir(path) else { throw JobError("cannot read \(path): \(String(cString: strerror(errno)))") }
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(dir)
-            for name in names { try removeTree(path + "/" + name) }
-            guard rmdir(path) == 0 else { throw JobError("cannot remove \(path): \(String(cString: strerror(errno)))") }
-        } else {
-            guard unlink(path) == 0 else { throw JobError("cannot remove \(path): \(String(cString: strerror(errno)))") }
         }
     }
 

@@ -8,7 +8,7 @@ struct Tillflow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillflow",
         abstract: "A stream-processing dataflow engine for retail.",
-        subcommands: [Generate.self, Replay.self])
+        subcommands: [Generate.self, Replay.self, Checkpoints.self])
 
     /// Every failure ends in one line on standard error and a non-zero exit: never a
     /// stack trace, never the usage text after a mistake (`--help` shows it).
@@ -16,6 +16,9 @@ struct Tillflow: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let interrupted as Interrupted {
+            fputs("tillflow: \(interrupted)\n", stderr)
+            Glibc.exit(128 + interrupted.signal)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }

@@ -3,42 +3,7 @@ import Jobs
 import Testing
 
 /// The `tillflow` command line of spec/cli.md, run as a process.
-@Suite struct CommandLineTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["TILLFLOW_BIN"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/tillflow").path
-    }
-
-    func tillflow(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    func expectOneLineFailure(_ run: Run, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(run.status != 0, sourceLocation: sourceLocation)
-        let lines = run.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "stderr: \(run.stderr)", sourceLocation: sourceLocation)
-        #expect(run.stderr.hasPrefix("tillflow: "), sourceLocation: sourceLocation)
-        #expect(run.stderr.contains(text), "stderr: \(run.stderr)", sourceLocation: sourceLocation)
-    }
-
+@Suite struct CommandLineTests: RunsTillflow {
     @Test func generateThenReplayPrintsASummaryAndNoProgressBarWhenNotATerminal() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = f.directory + "/pos.jsonl"
@@ -57,10 +22,11 @@ import Testing
         }
     }
 
-    @Test func aReplayRefusesToWriteOverOutputsUnlessToldTo() throws {
+    @Test func aReplayRefusesToWriteOverOutputsWithoutACheckpointUnlessToldTo() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try f.write("tx.jsonl", [tx("a", at: T0)])
         #expect(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out").status == 0)
+        try FileManager.default.removeItem(atPath: f.directory + "/out/.state")
         expectOneLineFailure(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out"),
                              mentioning: "--overwrite")
         #expect(try tillflow("replay", "validation", "--input", input, "--out", f.directory + "/out", "--overwrite").status == 0)

@@ -8,6 +8,8 @@ public final class JobGraph {
     public private(set) var operatorIDs: [OperatorID] = []
     private var known: Set<OperatorID> = []
     var sources: [any SourceDriver] = []
+    /// Operators with state of their own outside the backend, in registration order.
+    private var checkpointed: [(OperatorID, any CheckpointedOperator)] = []
 
     public init(state: any StateBackend = MemoryStateBackend()) {
         self.state = state
@@ -15,10 +17,56 @@ public final class JobGraph {
 
     /// Claims `id` for one operator. Two operators with one id would share state and
     /// checkpoints, so that is a mistake in the job's definition.
-    public func register(_ id: OperatorID) {
+    public func register(_ id: OperatorID, checkpointing op: (any CheckpointedOperator)? = nil) {
         precondition(!known.contains(id), "operator id '\(id)' is used twice in one job")
         known.insert(id)
         operatorIDs.append(id)
+        if let op { checkpointed.append((id, op)) }
+    }
+
+    /// Claims `id` for something that is not on the data path but has state to
+    /// checkpoint with the job (a run's statistics).
+    public func registerCheckpointed(_ id: OperatorID, _ op: any CheckpointedOperator) {
+        register(id, checkpointing: op)
+    }
+
+    /// Each checkpointed operator's own state, by id: the operator part of a checkpoint.
+    public func snapshotOperators() throws -> [(OperatorID, [UInt8])] {
+        try checkpointed.map { id, op in
+            var writer = StateWriter(capacity: 64)
+            try op.snapshot(into: &writer)
+            return (id, writer.bytes)
+        }
+    }
+
+    /// Puts back the operators' own state and seeks the sources: the graph is then where
+    /// it was when the checkpoint was taken. The checkpoint must be of this job: an
+    /// operator without state in it, or state of an operator the job does not have, is
+    /// an error rather than a silent fresh start of part of the job.
+    public func restore(operators: [(OperatorID, [UInt8])], sources positions: [(OperatorID, SourcePosition)]) throws {
+        var blobs = Dictionary(operators, uniquingKeysWith: { a, _ in a })
+        for (id, op) in checkpointed {
+            guard let bytes = blobs.removeValue(forKey: id) else {
+                throw CheckpointError("the checkpoint has no state for operator '\(id)': it was taken by another job")
+            }
+            var reader = StateReader(bytes)
+            do {
+                try op.restore(from: &reader)
+            } catch {
+                throw CheckpointError("cannot restore operator '\(id)': \(error)")
+            }
+            guard reader.isAtEnd else { throw CheckpointError("the state of operator '\(id)' has trailing bytes") }
+        }
+        if let extra = blobs.keys.first {
+            throw CheckpointError("the checkpoint holds state of operator '\(extra)', which this job does not have")
+        }
+        let byID = Dictionary(positions, uniquingKeysWith: { a, _ in a })
+        for source in sources {
+            guard let position = byID[source.id] else {
+                throw CheckpointError("the checkpoint has no position for source '\(source.id)'")
+            }
+            try source.seek(to: position)
+        }
     }
 
     /// Adds a source whose batches go to `port`.
@@ -38,6 +86,7 @@ public final class JobGraph {
 protocol SourceDriver: AnyObject {
     var id: OperatorID { get }
     var position: SourcePosition { get }
+    func seek(to position: SourcePosition) throws
     /// Emits the next batch; `false` once the source is exhausted.
     func pump() throws -> Bool
     func finish() throws
@@ -55,6 +104,8 @@ final class SourceNode<S: Source>: SourceDriver {
     }
 
     var position: SourcePosition { source.position }
+
+    func seek(to position: SourcePosition) throws { try source.seek(to: position) }
 
     func pump() throws -> Bool {
         guard let batch = try source.next() else { return false }

@@ -102,6 +102,17 @@ public enum Directory {
         try output.close()
     }
 
+    /// `fsync` of a file already written and closed by someone else (RocksDB's checkpoint).
+    public static func syncFile(_ path: String) throws {
+        switch SystemCalls.openFile(path, flags: O_RDONLY) {
+        case .success(let fd):
+            defer { _ = SystemCalls.closeFile(fd) }
+            if fsync(fd) != 0 { throw OutputError("sync", path: path, detail: SystemError(errno).message) }
+        case .failure(let error):
+            throw OutputError("sync", path: path, detail: error.message)
+        }
+    }
+
     /// `fsync` of a directory: makes the names created or renamed in it durable.
     public static func sync(_ path: String) throws {
         try OutputFile.syncDirectory(containing: path + "/.")

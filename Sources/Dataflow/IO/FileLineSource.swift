@@ -17,6 +17,18 @@ public struct FileLineSource: Source {
         self.position = startingAt
     }
 
+    /// Reopens the files at `position`; the counts go on from where a checkpoint had them.
+    public mutating func seek(to position: SourcePosition) throws {
+        reader = try LineReader(files: files, targetLines: reader.targetLines, startingAt: position)
+        self.position = position
+    }
+
+    /// Sets the counts of lines and bytes read before a restored position.
+    public mutating func restoreCounts(linesRead: Int64, bytesRead: Int64) {
+        self.linesRead = linesRead
+        self.bytesRead = bytesRead
+    }
+
     public mutating func next() throws -> Batch<InputLine>? {
         guard let lines = try reader.next() else { return nil }
         let format = files[Int(lines.fileIndex)].format

@@ -62,3 +62,19 @@ public final class JSONLinesSink<Record>: BatchConsumer {
         try file.sync()
     }
 }
+
+/// The file's bytes are the sink's real state: the checkpoint records the file's length
+/// (see `OutputFile`) and recovery cuts the file back to it. The sink itself keeps the
+/// count of records written, and must hold no record back at a checkpoint.
+extension JSONLinesSink: CheckpointedOperator {
+    public func snapshot(into writer: inout StateWriter) throws {
+        guard pending.isEmpty else {
+            throw CheckpointError("the sink of \(file.path) holds \(pending.count) records at a checkpoint")
+        }
+        writer.write(recordsWritten)
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        recordsWritten = try reader.readInt64()
+    }
+}

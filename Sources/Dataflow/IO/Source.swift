@@ -8,4 +8,6 @@ public protocol Source<Output> {
     mutating func next() throws -> Batch<Output>?
     /// The position after the last batch returned.
     var position: SourcePosition { get }
+    /// Continues from `position`, a position this source reported before (recovery).
+    mutating func seek(to position: SourcePosition) throws
 }

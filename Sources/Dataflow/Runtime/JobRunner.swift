@@ -9,7 +9,8 @@ public struct JobRunner {
     public init(_ graph: JobGraph) { self.graph = graph }
 
     /// - Parameter afterBatch: called after every source batch has fully propagated
-    ///   through the graph (every operator call is synchronous), with the graph.
+    ///   through the graph (every operator call is synchronous), with the graph: the
+    ///   moment a checkpoint can be taken. Not called after a source's end of input.
     public func run(afterBatch: ((JobGraph) throws -> Void)? = nil) throws {
         var active = graph.sources
         while !active.isEmpty {
@@ -17,10 +18,10 @@ public struct JobRunner {
             for source in active {
                 if try source.pump() {
                     stillActive.append(source)
+                    try afterBatch?(graph)
                 } else {
                     try source.finish()
                 }
-                try afterBatch?(graph)
             }
             active = stillActive
         }

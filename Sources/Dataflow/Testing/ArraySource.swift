@@ -17,6 +17,10 @@ public struct ArraySource<Record>: Source {
         return Batch(records: Array(records[nextIndex ..< end]), progress: .line(0, Int64(end) + 1))
     }
 
+    public mutating func seek(to position: SourcePosition) {
+        nextIndex = Int(position.byteOffset)
+    }
+
     public var position: SourcePosition {
         SourcePosition(fileIndex: 0, byteOffset: Int64(nextIndex), lineNumber: Int64(nextIndex) + 1)
     }

@@ -8,19 +8,29 @@ public final class ReplayJob {
     public let graph: JobGraph
     public let statistics = ReplayStatistics()
     public let inputs: [InputFile]
-    private var outputs: [OutputFile] = []
+    public let options: JobOptions
+    /// The job's output files by name, as checkpoints commit their lengths.
+    public private(set) var outputs: [(name: String, file: OutputFile)] = []
     private let source: SourceProbe
+    private let resumingFrom: CheckpointManifest?
 
     /// Opens every input (a missing or unreadable file fails here, before any output is
     /// written) and creates the job's output files in `outputDirectory`, empty.
+    ///
+    /// Given the checkpoint a run resumes from (its state already in `state`), the output
+    /// files are cut back to the lengths it committed and the operators and the source
+    /// are put back where they were.
     public init(_ kind: JobKind, inputs: [InputFile], outputDirectory: String, options: JobOptions,
-                state: any StateBackend = MemoryStateBackend()) throws {
+                state: any StateBackend = MemoryStateBackend(), resumingFrom checkpoint: CheckpointManifest? = nil) throws {
         self.kind = kind
         self.inputs = inputs
+        self.options = options
+        self.resumingFrom = checkpoint
         graph = JobGraph(state: state)
         let fileSource = try FileLineSource(files: inputs, batchLines: options.batchLines)
         source = SourceProbe(fileSource)
         let lines = graph.source("input", source)
+        graph.registerCheckpointed("replay-statistics", RunCounts(statistics, source))
         let stage = try ValidationStage(lines: lines, files: inputs, options: options, mixed: kind.includesInventory)
         let stats = statistics
 
@@ -41,7 +51,28 @@ public final class ReplayJob {
         if kind.includesInventory {
             try wireInventory(stage.valid, stage.inventoryEvents!, options: options, outputDirectory: outputDirectory)
         }
+        if let checkpoint {
+            guard checkpoint.job == identity else {
+                throw CheckpointError("checkpoint \(checkpoint.id) was taken by another job or with other settings (\(checkpoint.job))")
+            }
+            try graph.restore(operators: checkpoint.operators, sources: checkpoint.sources)
+        }
     }
+
+    /// What a checkpoint must have been taken by to restore into this job: the job, its
+    /// inputs (path and size) and every setting that changes results.
+    public var identity: String { Self.identity(kind, inputs: inputs, options: options) }
+
+    public static func identity(_ kind: JobKind, inputs: [InputFile], options o: JobOptions) -> String {
+        let files = inputs.map { "\($0.path)(\(Directory.fileSize($0.path) ?? -1) bytes)" }.joined(separator: " ")
+        return "\(kind.rawValue) window=\(o.windowMs)ms out-of-orderness=\(o.outOfOrdernessMs)ms "
+            + "allowed-lateness=\(o.allowedLatenessMs)ms total-mismatch=\(o.totalMismatch.rawValue) "
+            + "dedup-horizon=\(o.dedupHorizonMs)ms low-stock=\(o.lowStockThreshold) reservation-ttl=\(o.reservationTTLMs)ms "
+            + "batch=\(o.batchLines) inputs: \(files)"
+    }
+
+    /// Whether the run this job resumes had already finished: nothing left to do.
+    public var isFinished: Bool { resumingFrom?.finished ?? false }
 
     /// Per-store turnover windows, the global rollup and the late records.
     private func wireTurnover(_ valid: Stream<Transaction>, options: JobOptions, outputDirectory: String) throws {
@@ -114,8 +145,15 @@ public final class ReplayJob {
     }
 
     private func output(_ name: String, in directory: String) throws -> OutputFile {
-        let file = try OutputFile(path: directory + "/" + name)
-        outputs.append(file)
+        var length: Int64? = nil
+        if let checkpoint = resumingFrom {
+            guard let committed = checkpoint.outputLength(name) else {
+                throw CheckpointError("checkpoint \(checkpoint.id) has no length for output \(name)")
+            }
+            length = committed
+        }
+        let file = try OutputFile(path: directory + "/" + name, truncatingTo: length)
+        outputs.append((name, file))
         return file
     }
 
@@ -123,10 +161,45 @@ public final class ReplayJob {
     public var linesRead: Int64 { source.linesRead }
     public var bytesRead: Int64 { source.bytesRead }
 
-    /// Runs the job to the end of its inputs and closes the outputs.
-    public func run(afterBatch: ((ReplayJob) -> Void)? = nil) throws {
-        try JobRunner(graph).run(afterBatch: { [unowned self] _ in afterBatch?(self) })
-        for file in outputs { try file.close() }
+    /// Runs the job to the end of its inputs and closes the outputs. With `checkpoints`,
+    /// a fresh run is checkpointed before its first record (so that a crash at any moment
+    /// can resume), then as the coordinator's interval says, and once more after the end
+    /// of input, marked finished. A resumed run that had finished does nothing.
+    public func run(checkpoints: CheckpointCoordinator? = nil, afterBatch: ((ReplayJob) throws -> Void)? = nil) throws {
+        if !isFinished {
+            if let checkpoints, checkpoints.latest == nil { try checkpoints.checkpoint() }
+            try JobRunner(graph).run(afterBatch: { [unowned self] _ in
+                try checkpoints?.checkpointIfDue()
+                try afterBatch?(self)
+            })
+            try checkpoints?.checkpoint(finished: true)
+        }
+        for (_, file) in outputs { try file.close() }
+    }
+}
+
+/// What a run has counted (the summary's figures, lines and bytes read), carried through
+/// checkpoints so that a resumed run's summary covers the whole input.
+final class RunCounts: CheckpointedOperator {
+    let statistics: ReplayStatistics
+    let source: SourceProbe
+
+    init(_ statistics: ReplayStatistics, _ source: SourceProbe) {
+        self.statistics = statistics
+        self.source = source
+    }
+
+    func snapshot(into writer: inout StateWriter) throws {
+        writer.write(source.linesRead)
+        writer.write(source.bytesRead)
+        statistics.encode(to: &writer)
+    }
+
+    func restore(from reader: inout StateReader) throws {
+        let lines = try reader.readInt64()
+        let bytes = try reader.readInt64()
+        source.source.restoreCounts(linesRead: lines, bytesRead: bytes)
+        try statistics.restore(from: &reader)
     }
 }
 
@@ -136,6 +209,7 @@ final class SourceProbe: Source {
     init(_ source: FileLineSource) { self.source = source }
     func next() throws -> Batch<InputLine>? { try source.next() }
     var position: SourcePosition { source.position }
+    func seek(to position: SourcePosition) throws { try source.seek(to: position) }
     var linesRead: Int64 { source.linesRead }
     var bytesRead: Int64 { source.bytesRead }
 }

@@ -1,3 +1,5 @@
+import Dataflow
+
 /// What a run did, counted as records reach the outputs: the end-of-run summary.
 public final class ReplayStatistics {
     public internal(set) var valid: Int64 = 0
@@ -16,4 +18,41 @@ public final class ReplayStatistics {
     public init() {}
 
     public var invalid: Int64 { invalidByReason.values.reduce(0, +) }
+
+    func encode(to writer: inout StateWriter) {
+        for n in [valid, windowsFired, windowRevisions, rollupRows, late, inventoryEvents, alerts, availabilityRows] {
+            writer.write(n)
+        }
+        let reasons = invalidByReason.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }
+        let outcomes = decisionsByOutcome.sorted { $0.key < $1.key }
+        for table in [reasons, outcomes.map { ($0.key, $0.value) }] {
+            writer.write(UInt32(table.count))
+            for (name, n) in table {
+                writer.write(name)
+                writer.write(n)
+            }
+        }
+    }
+
+    func restore(from reader: inout StateReader) throws {
+        valid = try reader.readInt64()
+        windowsFired = try reader.readInt64()
+        windowRevisions = try reader.readInt64()
+        rollupRows = try reader.readInt64()
+        late = try reader.readInt64()
+        inventoryEvents = try reader.readInt64()
+        alerts = try reader.readInt64()
+        availabilityRows = try reader.readInt64()
+        invalidByReason = [:]
+        for _ in 0 ..< (try reader.readUInt32()) {
+            let name = try reader.readString()
+            guard let reason = RejectReason(rawValue: name) else { throw StateDecodingError("unknown reject reason '\(name)'") }
+            invalidByReason[reason] = try reader.readInt64()
+        }
+        decisionsByOutcome = [:]
+        for _ in 0 ..< (try reader.readUInt32()) {
+            let name = try reader.readString()
+            decisionsByOutcome[name] = try reader.readInt64()
+        }
+    }
 }

@@ -11,7 +11,7 @@ public protocol KeyedProcessFunction {
     associatedtype Output
     /// A second output (late records, duplicates); `Never` when there is none.
     associatedtype Side = Never
-    associatedtype TimerScope: Hashable & Sendable = NoNamespace
+    associatedtype TimerScope: StateNamespace = NoNamespace
 
     /// Called once before the first record: declare state tables here.
     mutating func open(_ state: StateScope) throws

@@ -107,6 +107,45 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
     }
 }
 
+extension KeyedProcessOperator: CheckpointedOperator {
+    /// The watermark (its states' expiries follow it), the fused generator's memory and
+    /// every pending timer in firing order; keyed state is the backend's part.
+    public func snapshot(into writer: inout StateWriter) throws {
+        precondition(context.output.records.isEmpty && context.side.records.isEmpty, "checkpoint inside a batch")
+        context.watermark.encode(to: &writer)
+        context.forwarded.encode(to: &writer)
+        writer.write(assignment != nil)
+        assignment?.generator.encode(to: &writer)
+        let timers = context.timers.registered()
+        writer.write(UInt64(timers.count))
+        for (time, timer) in timers {
+            writer.write(time)
+            timer.key.encode(to: &writer)
+            timer.scope.encode(to: &writer)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        let watermark = try Watermark.decode(from: &reader)
+        context.watermark = watermark
+        context.forwarded = try Watermark.decode(from: &reader)
+        for state in states { try state.advance(to: watermark) }
+        let generates = try reader.readBool()
+        guard generates == (assignment != nil) else {
+            throw CheckpointError("the checkpoint's watermark assignment does not match the operator's")
+        }
+        try assignment?.generator.restore(from: &reader)
+        context.timers = TimerQueue()
+        let count = try reader.readUInt64()
+        for _ in 0 ..< count {
+            let time = try reader.readInt64()
+            let key = try Function.Key.decode(from: &reader)
+            let scope = try Function.TimerScope.decode(from: &reader)
+            context.timers.register(ProcessContext<Function>.TimerKey(key: key, scope: scope), at: time)
+        }
+    }
+}
+
 /// The two outputs of a keyed `process` operator.
 public struct ProcessedStreams<Output, Side> {
     public let main: Stream<Output>
@@ -122,7 +161,7 @@ extension KeyedStream {
         let op = try KeyedProcessOperator(
             function, keyOf: keyOf, state: StateScope(operatorID: id, backend: graph.state),
             assigningWatermarks: assigningWatermarks)
-        stream.attach(id, op)
+        stream.attach(id, op)  // registers it for checkpoints too
         return ProcessedStreams(main: Stream(graph: graph, port: op.output), side: Stream(graph: graph, port: op.sideOutput))
     }
 }

@@ -29,6 +29,11 @@ public final class AssignWatermarks<Record>: BatchConsumer {
     public func finish() throws { try output.finish() }
 }
 
+extension AssignWatermarks: CheckpointedOperator {
+    public func snapshot(into writer: inout StateWriter) throws { generator.encode(to: &writer) }
+    public func restore(from reader: inout StateReader) throws { try generator.restore(from: &reader) }
+}
+
 extension Stream {
     /// Replaces the stream's watermarks with bounded out-of-orderness over its records.
     public func assignWatermarks(_ id: OperatorID, outOfOrdernessMs: Int64,

@@ -83,12 +83,41 @@ public final class OrderedMerge<Record>: MultiInputOperator {
     }
 }
 
+extension OrderedMerge: CheckpointedOperator {
+    /// Between source batches every input has reached the source's progress, so nothing
+    /// is pending: records still held would be lost by a checkpoint, which refuses.
+    public func snapshot(into writer: inout StateWriter) throws {
+        guard pending.allSatisfy(\.isEmpty) else {
+            throw CheckpointError("an ordered merge holds records at a checkpoint: its inputs are not at the source's progress")
+        }
+        writer.write(UInt32(pending.count))
+        for i in pending.indices {
+            progress[i].encode(to: &writer)
+            watermarks[i].encode(to: &writer)
+        }
+        writer.write(Int64(finishedInputs))
+        emitted.encode(to: &writer)
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard Int(try reader.readUInt32()) == pending.count else {
+            throw CheckpointError("the checkpointed ordered merge had another number of inputs")
+        }
+        for i in pending.indices {
+            progress[i] = try SourcePosition?.decode(from: &reader)
+            watermarks[i] = try Watermark.decode(from: &reader)
+        }
+        finishedInputs = Int(try reader.readInt64())
+        emitted = try Watermark.decode(from: &reader)
+    }
+}
+
 extension Stream {
     /// This stream and `others`, merged back into input order by `position`.
     public func mergeInInputOrder(_ id: OperatorID, _ others: [Stream<Record>],
                                   position: @escaping (Record) -> SourcePosition) -> Stream<Record> {
         let op = OrderedMerge<Record>(inputs: others.count + 1, position: position)
-        graph.register(id)
+        graph.register(id, checkpointing: op)
         port.attach(op.input(0))
         for (i, other) in others.enumerated() { other.port.attach(op.input(i + 1)) }
         return Stream(graph: graph, port: op.output)

@@ -70,11 +70,35 @@ public final class UnionOperator<Record>: MultiInputOperator {
     }
 }
 
+extension UnionOperator: CheckpointedOperator {
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(UInt32(inputWatermarks.count))
+        for i in inputWatermarks.indices {
+            inputWatermarks[i].encode(to: &writer)
+            inputProgress[i].encode(to: &writer)
+        }
+        writer.write(Int64(finishedInputs))
+        emitted.encode(to: &writer)
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard Int(try reader.readUInt32()) == inputWatermarks.count else {
+            throw CheckpointError("the checkpointed union had another number of inputs")
+        }
+        for i in inputWatermarks.indices {
+            inputWatermarks[i] = try Watermark.decode(from: &reader)
+            inputProgress[i] = try SourcePosition?.decode(from: &reader)
+        }
+        finishedInputs = Int(try reader.readInt64())
+        emitted = try Watermark.decode(from: &reader)
+    }
+}
+
 extension Stream {
     /// This stream and `others`, merged.
     public func union(_ id: OperatorID, _ others: Stream<Record>...) -> Stream<Record> {
         let op = UnionOperator<Record>(inputs: others.count + 1)
-        graph.register(id)
+        graph.register(id, checkpointing: op)
         port.attach(op.input(0))
         for (i, other) in others.enumerated() { other.port.attach(op.input(i + 1)) }
         return Stream(graph: graph, port: op.output)

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dataflow
+import Jobs
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tillflow checkpoints list|inspect --state-dir DIR`: the checkpoints a replay would
+/// resume from, read without changing anything.
+struct Checkpoints: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the checkpoints in a state directory.",
+        discussion: """
+            list: one line per complete checkpoint, newest first: id, time (UTC), size, source positions, \
+            entries per operator. inspect: every detail of each checkpoint (or of --id): job and settings, \
+            source positions, committed output lengths, operators' own state, entries per operator and state. \
+            Checkpoints that cannot be used are named with the reason.
+            """)
+
+    @Argument(help: "list or inspect.") var action: String
+    @Option(help: "The state directory (a replay's --state-dir, by default OUT/.state).") var stateDir: String
+    @Option(help: "inspect: only this checkpoint.") var id: UInt64?
+
+    func validate() throws {
+        guard action == "list" || action == "inspect" else {
+            throw ValidationError("expected list or inspect, not '\(action)'")
+        }
+    }
+
+    func run() throws {
+        guard Directory.exists(stateDir) else { throw JobError("no state directory at \(stateDir)") }
+        let store = CheckpointStore(directory: stateDir + "/checkpoints")
+        let listings = try store.listings().filter { id == nil || $0.id == id }
+        if listings.isEmpty {
+            throw JobError(id.map { "no checkpoint \($0) in \(store.directory)" } ?? "no checkpoints in \(store.directory)")
+        }
+        for listing in listings {
+            switch listing.manifest {
+            case .failure(let error):
+                print("checkpoint \(listing.id): unusable: \(error)")
+            case .success(let manifest):
+                let counts = try manifest.backend.entryCounts(ofCheckpoint: listing.statePath)
+                print(action == "list" ? line(manifest, counts) : details(manifest, counts, path: listing.path))
+            }
+        }
+    }
+
+    func line(_ m: CheckpointManifest, _ counts: [StateEntryCount]) -> String {
+        var perOperator: [(String, Int64)] = []
+        for c in counts {
+            if let i = perOperator.firstIndex(where: { $0.0 == c.id.operator.name }) {
+                perOperator[i].1 += c.count
+            } else {
+                perOperator.append((c.id.operator.name, c.count))
+            }
+        }
+        let positions = m.sources.map { "\($0.0) \(position($0.1))" }.joined(separator: ", ")
+        let keys = perOperator.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        return "\(m.id)  \(UTC.format(m.createdAtMs))  \(bytes(m.stateBytes))  \(m.backend.rawValue)"
+            + (m.finished ? "  finished" : "") + "  \(positions)  keys: \(keys.isEmpty ? "none" : keys)"
+    }
+
+    func details(_ m: CheckpointManifest, _ counts: [StateEntryCount], path: String) -> String {
+        var out = ["checkpoint \(m.id)\(m.finished ? " (finished: taken after the end of input)" : "")",
+                   "  directory   \(path)",
+                   "  time        \(UTC.format(m.createdAtMs)), took \(Format.milliseconds(Double(m.durationMicros) / 1e6))",
+                   "  job         \(m.job)",
+                   "  state       \(m.backend.rawValue), \(bytes(m.stateBytes)) in \(m.stateFiles.count) files"]
+        for (id, p) in m.sources { out.append("  source      \(id): \(position(p))") }
+        for o in m.outputs { out.append("  output      \(o.name): \(Format.count(o.length)) bytes committed") }
+        for (id, blob) in m.operators { out.append("  operator    \(id): \(blob.count) bytes of its own state") }
+        for c in counts { out.append("  entries     \(c.id.operator)/\(c.id.state): \(Format.count(c.count))") }
+        return out.joined(separator: "\n")
+    }
+
+    func position(_ p: SourcePosition) -> String {
+        p == .end ? "end" : "file \(p.fileIndex) line \(p.lineNumber) byte \(p.byteOffset)"
+    }
+
+    func bytes(_ n: Int64) -> String {
+        if n < 1 << 20 { return "\(Format.count((n + 1023) / 1024)) KiB" }
+        let tenths = (n * 10 + (1 << 19)) >> 20
+        return "\(tenths / 10).\(tenths % 10) MiB"
+    }
+}
+
+/// Epoch milliseconds as an RFC 3339 UTC time, for people.
+enum UTC {
+    static func format(_ ms: Int64) -> String {
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+
+/// Spec/cli.md on recovery, through the binary: a replay killed at any moment and
+/// started again with the same command ends with the outputs of one uninterrupted run,
+/// byte for byte; damaged checkpoints are reported and skipped; nothing is ever
+/// silently started afresh over old outputs.
+@Suite(.serialized) struct RecoveryTests: RunsTillflow {
+    static let outputs = ["valid.jsonl", "invalid.jsonl", "turnover.jsonl", "rollup.jsonl", "late.jsonl",
+                          "decisions.jsonl", "alerts.jsonl", "availability.jsonl"]
+
+    /// A generated inventory stream (transactions and inventory events) for the edge job.
+    func generatedInput(_ f: ReplayFixture, count: Int = 12_000) throws -> String {
+        let input = f.directory + "/edge.jsonl"
+        let gen = try tillflow("generate", "inventory", "--locations", "6", "--skus", "40", "--count", String(count),
+                               "--seed", "11", "--out", input)
+        #expect(gen.status == 0, "\(gen.stderr)")
+        return input
+    }
+
+    func replayEdge(_ input: String, out: String, _ extra: [String] = []) -> [String] {
+        ["replay", "edge", "--input", input, "--out", out, "--checkpoint-interval", "100ms", "--batch-lines", "256"] + extra
+    }
+
+    func expectSameOutputs(_ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for name in Self.outputs {
+            let x = FileManager.default.contents(atPath: a + "/" + name)
+            let y = FileManager.default.contents(atPath: b + "/" + name)
+            let same = x != nil && x == y
+            #expect(same, "\(name) differs: \(x?.count ?? -1) vs \(y?.count ?? -1) bytes", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The CI crash test: 20 kill -9 at random moments (seeded), each followed by the
+    /// same command, then a run to the end.
+    @Test func killedTwentyTimesAtRandomMomentsTheOutputsEqualOneUninterruptedRun() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f, count: 30_000)
+        let reference = try tillflow(replayEdge(input, out: f.directory + "/reference"))
+        #expect(reference.status == 0, "\(reference.stderr)")
+
+        var random = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0 ..< 1 << 32, using: &random)
+        var lcg = seed
+        var kills = 0
+        for _ in 0 ..< 20 {
+            lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
+            let delayMs = 30 + Int((lcg >> 33) % 500)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = replayEdge(input, out: f.directory + "/crashed")
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(delayMs * 1000))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        let last = try tillflow(replayEdge(input, out: f.directory + "/crashed"))
+        #expect(last.status == 0, "seed \(seed): \(last.stderr)")
+        #expect(kills >= 15, "seed \(seed): only \(kills) runs were still running when killed")
+        expectSameOutputs(f.directory + "/reference", f.directory + "/crashed")
+    }
+
+    @Test func aFinishedReplayStartedAgainChangesNothing() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f, count: 2_000)
+        let out = f.directory + "/out"
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        let before = Self.outputs.map { FileManager.default.contents(atPath: out + "/" + $0) }
+        let again = try tillflow(replayEdge(input, out: out))
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("already finished"))
+        #expect(Self.outputs.map { FileManager.default.contents(atPath: out + "/" + $0) } == before)
+    }
+
+    @Test(arguments: ["rocksdb", "memory"])
+    func aStopSignalEndsTheRunAfterACheckpointFromWhichItResumes(_ state: String) throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        #expect(try tillflow(replayEdge(input, out: f.directory + "/reference", ["--state", state])).status == 0)
+        let out = f.directory + "/out"
+        let stopped = try shell("$TILLFLOW \(replayEdge(input, out: out, ["--state", state]).joined(separator: " ")) & "
+            + waitForCheckpoints(2, in: out) + "kill -TERM $!; wait $!")
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("stopped by SIGTERM after checkpoint"), "\(stopped.stderr)")
+        let resumed = try tillflow(replayEdge(input, out: out, ["--state", state]))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed from"), "\(resumed.stdout)")
+        expectSameOutputs(f.directory + "/reference", f.directory + "/out")
+    }
+
+    /// Shell: wait until `out` holds `n` checkpoint directories.
+    func waitForCheckpoints(_ n: Int, in out: String) -> String {
+        "while [ $(ls \(out)/.state/checkpoints 2>/dev/null | wc -l) -lt \(n) ]; do sleep 0.01; done; "
+    }
+
+    /// Runs the replay until it has taken at least three checkpoints, then kills it.
+    func crashAfterThreeCheckpoints(_ input: String, out: String) throws {
+        let run = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
+            + waitForCheckpoints(3, in: out) + "kill -KILL $!; wait $!")
+        #expect(run.status == 137, "the run ended before it could be killed: \(run.stderr)")
+    }
+
+    func newestCheckpoint(_ out: String) throws -> String {
+        let dir = out + "/.state/checkpoints"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("chk-") }.sorted()
+        // While the kill lands a next checkpoint may be half written: the newest complete one.
+        let complete = names.filter { FileManager.default.fileExists(atPath: dir + "/" + $0 + "/checkpoint.manifest") }
+        return dir + "/" + complete.last!
+    }
+
+    @Test func aCorruptNewestManifestIsReportedInOneLineAndTheOneBeforeIsUsed() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        #expect(try tillflow(replayEdge(input, out: f.directory + "/reference")).status == 0)
+        let out = f.directory + "/out"
+        try crashAfterThreeCheckpoints(input, out: out)
+        let manifest = try newestCheckpoint(out) + "/checkpoint.manifest"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        bytes[bytes.count / 2] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: manifest))
+        let resumed = try tillflow(replayEdge(input, out: out))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // One line per unusable checkpoint: the corrupt one, and one the kill may have cut short.
+        let lines = resumed.stderr.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("tillflow: checkpoint ") && $0.contains("unusable") }, "\(resumed.stderr)")
+        #expect(lines.filter { $0.contains("checksum") }.count == 1, "\(resumed.stderr)")
+        expectSameOutputs(f.directory + "/reference", out)
+    }
+
+    @Test func aTruncatedStateFileInTheNewestCheckpointMakesTheOneBeforeUsed() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        #expect(try tillflow(replayEdge(input, out: f.directory + "/reference")).status == 0)
+        let out = f.directory + "/out"
+        try crashAfterThreeCheckpoints(input, out: out)
+        let state = try newestCheckpoint(out) + "/state"
+        let sst = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasSuffix(".sst") }.sorted().last!
+        // The checkpoint's SST is a hard link to the live database's file: cut a copy.
+        let path = state + "/" + sst
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try FileManager.default.removeItem(atPath: path)
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        let resumed = try tillflow(replayEdge(input, out: out))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("\(sst) has"), "\(resumed.stderr)")
+        expectSameOutputs(f.directory + "/reference", out)
+    }
+
+    @Test func outputsWithoutTheirCheckpointDirectoryAreRefusedNotOverwritten() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        let out = f.directory + "/out"
+        try crashAfterThreeCheckpoints(input, out: out)
+        let valid = FileManager.default.contents(atPath: out + "/valid.jsonl")
+        // Every checkpoint directory gone, manifests and all.
+        for name in try FileManager.default.contentsOfDirectory(atPath: out + "/.state/checkpoints") {
+            try FileManager.default.removeItem(atPath: out + "/.state/checkpoints/" + name)
+        }
+        let refused = try tillflow(replayEdge(input, out: out))
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--overwrite"), "\(refused.stderr)")
+        #expect(FileManager.default.contents(atPath: out + "/valid.jsonl") == valid)
+    }
+
+    @Test func checkpointsOfAnotherJobOrSettingsAreNotUsed() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f, count: 2_000)
+        let out = f.directory + "/out"
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        expectOneLineFailure(try tillflow(replayEdge(input, out: out, ["--window", "5s"])), mentioning: "other settings")
+        expectOneLineFailure(try tillflow(replayEdge(input, out: out, ["--state", "memory"])), mentioning: "--state rocksdb")
+    }
+
+    /// A file size limit makes writes fail with EFBIG, as a full disk fails them with
+    /// ENOSPC: the run stops with a one-line error naming the file, and the same command
+    /// without the limit resumes from the last checkpoint and loses nothing.
+    @Test func aWriteThatFailsStopsTheRunClearlyAndLosesNothing() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        #expect(try tillflow(replayEdge(input, out: f.directory + "/reference")).status == 0)
+        let out = f.directory + "/out"
+        let full = try shell("ulimit -f 1500; exec $TILLFLOW \(replayEdge(input, out: out).joined(separator: " "))")
+        #expect(full.status == 1)
+        #expect(full.stderr.split(separator: "\n").count == 1, "\(full.stderr)")
+        #expect(full.stderr.contains("File too large"), "\(full.stderr)")
+        let resumed = try tillflow(replayEdge(input, out: out))
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        expectSameOutputs(f.directory + "/reference", out)
+    }
+
+    @Test func checkpointsListAndInspectShowPositionsAndEntriesPerOperator() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f, count: 2_000)
+        let out = f.directory + "/out"
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        let list = try tillflow("checkpoints", "list", "--state-dir", out + "/.state")
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count >= 2 && lines.count <= 3)  // the start and the end at least; 3 kept at most
+        #expect(lines[0].contains("finished"), "\(list.stdout)")
+        #expect(lines[0].contains("dedup=") && lines[0].contains("inventory="), "\(list.stdout)")
+        let inspect = try tillflow("checkpoints", "inspect", "--state-dir", out + "/.state")
+        #expect(inspect.stdout.contains("output      valid.jsonl"))
+        #expect(inspect.stdout.contains("entries     dedup/"), "\(inspect.stdout)")
+        expectOneLineFailure(try tillflow("checkpoints", "list", "--state-dir", f.directory + "/nowhere"), mentioning: "nowhere")
+    }
+}
