@@ -28,6 +28,31 @@ import Testing
         #expect(out.decisions[1]["order_id"] as? String == "o-r2")
     }
 
+    /// State TTL: a finished reservation is remembered for the dedup horizon after it
+    /// finished (event time), then forgotten, so state stays bounded on an endless stream.
+    @Test func aFinishedReservationIsRememberedForTheDedupHorizonThenForgotten() throws {
+        var options = JobOptions()
+        options.dedupHorizonMs = 60_000
+        options.outOfOrdernessMs = 0
+        let (f, out) = try run([
+            Inv.stockSet("e1", s, "A", 10, at: T0),
+            Inv.reserve("r1", s, [("A", 2)], at: T0 + 1),
+            Inv.commit("r1", s, at: T0 + 1_000),
+            Inv.commit("r1", s, at: T0 + 60_999),  // within the horizon: already committed
+            Inv.adjust("e2", s, "A", 0, at: T0 + 61_000),  // the watermark reaches commit + horizon
+            Inv.commit("r1", s, at: T0 + 61_001),  // forgotten: unknown
+            Inv.reserve("r1", s, [("A", 1)], at: T0 + 61_002),  // a new reservation of that id
+        ], options: options); defer { f.remove() }
+        #expect(out.decisionSummaries == [
+            "r1 accepted \(T0 + 1) A:2:8",
+            "r1 committed \(T0 + 1_000)",
+            "r1 rejected/already_committed \(T0 + 60_999)",
+            "r1 rejected/unknown_reservation \(T0 + 61_001)",
+            "r1 accepted \(T0 + 61_002) A:1:7",
+            "r1 expired \(T0 + 61_002 + 900_000)",
+        ])
+    }
+
     @Test func repeatedSKUsInOneReservationCountTogether() throws {
         let (f, out) = try run([
             Inv.stockSet("e1", s, "A", 5, at: T0),

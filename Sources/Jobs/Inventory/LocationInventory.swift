@@ -25,17 +25,32 @@ public struct LocationInventory: KeyedProcessFunction {
 
     public let lowStockThreshold: Int64
     public let defaultTTLMs: Int64
+    /// How long (event time) a finished reservation is remembered after it finished, so
+    /// that a repeated id gets its first decision again: then it is deleted, and state
+    /// stays bounded on an endless stream. The dedup horizon in the jobs.
+    public let finishedRetentionMs: Int64
     var stock: MapState<String, String, StockLevel>!
-    var reservations: MapState<String, String, Reservation>!
+    /// By location, then reservation id (the namespace): entries of finished
+    /// reservations carry an expiry.
+    var reservations: ValueState<String, String, Reservation>!
 
-    public init(lowStockThreshold: Int64 = 5, defaultTTLMs: Int64 = 15 * 60_000) {
+    public init(lowStockThreshold: Int64 = 5, defaultTTLMs: Int64 = 15 * 60_000,
+                finishedRetentionMs: Int64 = 24 * 3_600_000) {
         self.lowStockThreshold = lowStockThreshold
         self.defaultTTLMs = defaultTTLMs
+        self.finishedRetentionMs = finishedRetentionMs
     }
 
     public mutating func open(_ state: StateScope) throws {
         stock = try state.mapState("stock")
-        reservations = try state.mapState("reservations")
+        reservations = try state.valueState("reservations")
+    }
+
+    /// Stores a reservation that has finished at `time` (rejected, committed, released
+    /// or expired): remembered for `finishedRetentionMs` more.
+    func remember(finished reservation: Reservation, _ location: String, _ id: String, at time: Int64) throws {
+        let (until, overflow) = time.addingReportingOverflow(finishedRetentionMs)
+        try reservations.put(location, id, reservation, expiringAt: overflow ? .max : until)
     }
 
     public mutating func processElement(_ input: InventoryInput, key location: String, context: ProcessContext<Self>) throws {
@@ -81,7 +96,8 @@ public struct LocationInventory: KeyedProcessFunction {
         if !misfits.isEmpty {
             let decision = ReservationDecision(reservationID: id, orderID: orderID, location: location, outcome: .rejected,
                                                reason: .insufficientStock, eventTime: time, lines: misfits)
-            try reservations.put(location, id, Reservation(status: .rejected, lines: lines, expiresAt: time, firstDecision: decision))
+            try remember(finished: Reservation(status: .rejected, lines: lines, expiresAt: time, firstDecision: decision),
+                         location, id, at: time)
             context.emit(.decision(decision))
             return
         }
@@ -121,7 +137,7 @@ public struct LocationInventory: KeyedProcessFunction {
             }
         }
         reservation.status = outcome == .committed ? .committed : .released
-        try reservations.put(location, id, reservation)
+        try remember(finished: reservation, location, id, at: time)
         context.deleteTimer(at: reservation.expiresAt, key: location, scope: id)
         context.emit(.decision(ReservationDecision(reservationID: id, orderID: nil, location: location, outcome: outcome,
                                                    eventTime: time)))
@@ -134,7 +150,7 @@ public struct LocationInventory: KeyedProcessFunction {
             try changeStock(location, line.sku, at: time, context) { $0.reserved &-= line.qty }
         }
         reservation.status = .expired
-        try reservations.put(location, id, reservation)
+        try remember(finished: reservation, location, id, at: time)
         context.emit(.decision(ReservationDecision(reservationID: id, orderID: nil, location: location, outcome: .expired,
                                                    eventTime: time)))
     }

@@ -114,7 +114,8 @@ public final class ReplayJob {
         let effects = try inputs
             .keyBy { $0.location }
             .process("inventory", LocationInventory(lowStockThreshold: options.lowStockThreshold,
-                                                    defaultTTLMs: options.reservationTTLMs))
+                                                    defaultTTLMs: options.reservationTTLMs,
+                                                    finishedRetentionMs: options.dedupHorizonMs))
             .main
         events.sink("inventory-event-count", CountingSink { stats.inventoryEvents += $0 })
         let decisions = JSONLinesSink<ReservationDecision>(file: try output("decisions.jsonl", in: outputDirectory)) { d, out in
