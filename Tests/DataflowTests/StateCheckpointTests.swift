@@ -97,3 +97,29 @@ import Testing
         }
     }
 }
+
+/// List-style state, the same specification for both backends.
+@Suite struct ListStateTests {
+    @Test(arguments: BackendKind.allCases)
+    func elementsComeBackInAppendOrderPerKeyAndNamespaceAndSurviveACheckpoint(_ kind: BackendKind) throws {
+        let dir = TemporaryDirectory()
+        let backend = try kind.make()
+        let list = try ListState<String, Int64, String>(backend: backend, operator: "sessions", name: "events")
+        for i in 0 ..< 5 { try list.append("store-1", 10, "e\(i)") }
+        try list.append("store-1", 20, "other window")
+        try list.append("store-2", 10, "other key")
+        #expect(try list.get("store-1", 10) == ["e0", "e1", "e2", "e3", "e4"])
+        #expect(try list.get("store-1", 20) == ["other window"])
+        #expect(try list.get("store-3", 10) == [])
+        try backend.checkpoint(into: dir.file("checkpoint"))
+        try list.clear("store-1", 10)
+        #expect(try list.get("store-1", 10) == [])
+        #expect(try list.count("store-2", 10) == 1)
+
+        let restored = try ListState<String, Int64, String>(
+            backend: try kind.restore(from: dir.file("checkpoint"), into: dir.file("live")), operator: "sessions", name: "events")
+        #expect(try restored.get("store-1", 10) == ["e0", "e1", "e2", "e3", "e4"])
+        try restored.append("store-1", 10, "e5")
+        #expect(try restored.count("store-1", 10) == 6)
+    }
+}

@@ -47,6 +47,14 @@ public final class StateScope {
         return state
     }
 
+    public func listState<K: StateKey, N: StateNamespace, E: StateCodable>(
+        _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, element: E.Type = E.self
+    ) throws -> ListState<K, N, E> {
+        let state = try ListState<K, N, E>(backend: backend, operator: operatorID, name: name)
+        states.append(state)
+        return state
+    }
+
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
         _ name: String, key: K.Type = K.self, userKey: UK.Type = UK.self, value: V.Type = V.self
     ) throws -> MapState<K, UK, V> {
