@@ -26,6 +26,7 @@ public final class RocksDBStateBackend: StateBackend {
                 }
             }
         }
+        try Directory.create(directory)
         database = try RocksDatabase(path: directory, memoryBudget: memoryBudget)
     }
 
