@@ -56,14 +56,14 @@ struct Checkpoints: ParsableCommand {
         }
         let positions = m.sources.map { "\($0.0) \(position($0.1))" }.joined(separator: ", ")
         let keys = perOperator.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
-        return "\(m.id)  \(UTC.format(m.createdAtMs))  \(bytes(m.stateBytes))  \(m.backend.rawValue)"
+        return "\(m.id)  \(TimestampArgument(epochMillis: m.createdAtMs).description)  \(bytes(m.stateBytes))  \(m.backend.rawValue)"
             + (m.finished ? "  finished" : "") + "  \(positions)  keys: \(keys.isEmpty ? "none" : keys)"
     }
 
     func details(_ m: CheckpointManifest, _ counts: [StateEntryCount], path: String) -> String {
         var out = ["checkpoint \(m.id)\(m.finished ? " (finished: taken after the end of input)" : "")",
                    "  directory   \(path)",
-                   "  time        \(UTC.format(m.createdAtMs)), took \(Format.milliseconds(Double(m.durationMicros) / 1e6))",
+                   "  time        \(TimestampArgument(epochMillis: m.createdAtMs).description), took \(Format.milliseconds(Double(m.durationMicros) / 1e6))",
                    "  job         \(m.job)",
                    "  state       \(m.backend.rawValue), \(bytes(m.stateBytes)) in \(m.stateFiles.count) files"]
         for (id, p) in m.sources { out.append("  source      \(id): \(position(p))") }
@@ -81,26 +81,5 @@ struct Checkpoints: ParsableCommand {
         if n < 1 << 20 { return "\(Format.count((n + 1023) / 1024)) KiB" }
         let tenths = (n * 10 + (1 << 19)) >> 20
         return "\(tenths / 10).\(tenths % 10) MiB"
-    }
-}
-
-/// Epoch milliseconds as an RFC 3339 UTC time, for people.
-enum UTC {
-    static func format(_ ms: Int64) -> String {
-        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 }

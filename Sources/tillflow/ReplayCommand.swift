@@ -80,6 +80,7 @@ struct Replay: ParsableCommand {
         let (replay, resumed) = try recovery.restore(candidates) { backend, manifest in
             try ReplayJob(kind, inputs: files, outputDirectory: out, options: options, state: backend, resumingFrom: manifest)
         }
+        let restoreSeconds = Clock.now - started
         let checkpoints = try CheckpointCoordinator(
             store: recovery.store, graph: replay.graph, job: replay.identity, outputs: replay.outputs,
             intervalMs: checkpointInterval.milliseconds, resumedFrom: resumed)
@@ -95,7 +96,8 @@ struct Replay: ParsableCommand {
         }
         progress.clear()
         let summary = ReplaySummary(job: replay, elapsed: Clock.now - started, recordsThisRun: replay.linesRead - linesBefore,
-                                    resumedFrom: resumed, checkpoints: checkpoints, outputDirectory: out)
+                                    resumedFrom: resumed, restoreSeconds: restoreSeconds, checkpoints: checkpoints,
+                                    outputDirectory: out)
         print(summary.text)
     }
 }
@@ -200,6 +202,8 @@ struct ReplaySummary {
     /// Lines read by this process (the rest were read before the checkpoint it resumed).
     let recordsThisRun: Int64
     let resumedFrom: CheckpointManifest?
+    /// Time from start until the job stood restored (or built, when fresh).
+    let restoreSeconds: Double
     let checkpoints: CheckpointCoordinator
     let outputDirectory: String
 
@@ -211,9 +215,12 @@ struct ReplaySummary {
         if let resumed = resumedFrom, resumed.finished {
             lines.append("replay \(job.kind.rawValue): already finished (checkpoint \(resumed.id)); outputs unchanged")
         } else {
-            lines.append("replay \(job.kind.rawValue): \(Format.count(n)) records in \(Format.seconds(elapsed)), \(Format.count(rate)) records/s")
+            let all = resumedFrom == nil ? "" : " (\(Format.count(n)) in all)"
+            lines.append("replay \(job.kind.rawValue): \(Format.count(recordsThisRun)) records in \(Format.seconds(elapsed)), "
+                + "\(Format.count(rate)) records/s\(all)")
             if let resumed = resumedFrom {
-                lines.append("  resumed from     checkpoint \(resumed.id) (\(Format.count(n - recordsThisRun)) records before it)")
+                lines.append("  resumed from     checkpoint \(resumed.id) (\(Format.count(n - recordsThisRun)) records before it), "
+                    + "restored in \(Format.milliseconds(restoreSeconds))")
             }
         }
         lines.append("  valid            \(Format.count(s.valid))")

@@ -75,7 +75,26 @@ protocol MemorySnapshotState: AnyObject {
     func restoreEntries(_ entries: [(key: [UInt8], value: [UInt8])]) throws
 }
 
+extension ChecksummedFileWriter {
+    /// One entry: key bytes and value bytes, each with its length in front, encoded in
+    /// place (no intermediate arrays: a snapshot can hold millions of entries).
+    mutating func writeEntry(key: (inout StateWriter) -> Void, value: (inout StateWriter) -> Void) throws {
+        state.writeLengthPrefixed(key)
+        state.writeLengthPrefixed(value)
+        try drainIfLarge()
+    }
+}
+
 extension StateWriter {
+    /// What `body` writes, with its 32-bit length in front.
+    mutating func writeLengthPrefixed(_ body: (inout StateWriter) -> Void) {
+        let start = bytes.count
+        write(UInt32(0))
+        body(&self)
+        let n = UInt32(bytes.count - start - 4)
+        for i in 0 ..< 4 { bytes[start + i] = UInt8(truncatingIfNeeded: n >> UInt32(24 - 8 * i)) }
+    }
+
     /// Bytes with a 32-bit length in front.
     @inlinable public mutating func writeBytes(_ b: [UInt8]) {
         write(UInt32(b.count))
@@ -96,15 +115,9 @@ extension ValueState: MemorySnapshotState {
     func writeEntries(_ out: inout ChecksummedFileWriter) throws {
         guard case .memory(let entries) = storage else { return }
         for (entry, stored) in entries {
-            var key = StateWriter(capacity: 32)
-            entry.key.encode(to: &key)
-            entry.namespace.encode(to: &key)
-            out.state.writeBytes(key.bytes)
-            var value = StateWriter(capacity: 32)
-            value.write(stored.expiresAt)
-            stored.value.encode(to: &value)
-            out.state.writeBytes(value.bytes)
-            try out.drainIfLarge()
+            try out.writeEntry(
+                key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },
+                value: { $0.write(stored.expiresAt); stored.value.encode(to: &$0) })
         }
     }
 
@@ -135,14 +148,7 @@ extension MapState: MemorySnapshotState {
         guard case .memory(let maps) = storage else { return }
         for (key, map) in maps {
             for (userKey, value) in map {
-                var k = StateWriter(capacity: 32)
-                key.encode(to: &k)
-                userKey.encode(to: &k)
-                out.state.writeBytes(k.bytes)
-                var v = StateWriter(capacity: 32)
-                value.encode(to: &v)
-                out.state.writeBytes(v.bytes)
-                try out.drainIfLarge()
+                try out.writeEntry(key: { key.encode(to: &$0); userKey.encode(to: &$0) }, value: { value.encode(to: &$0) })
             }
         }
     }

@@ -2,8 +2,9 @@ import CRocksDB
 
 /// A RocksDB database through its C API: the byte store under the RocksDB state backend.
 ///
-/// Memory stays bounded however large the state grows: a shared LRU block cache and a
-/// fixed number of write buffers share `memoryBudget`. The write-ahead log is off:
+/// Memory stays bounded when the state outgrows it: a shared LRU block cache and a
+/// fixed number of write buffers share `memoryBudget`; bloom filters and block indexes
+/// add about 1.5 bytes per key on top. The write-ahead log is off:
 /// durability comes from checkpoints, and a run restarted without one starts afresh.
 public final class RocksDatabase: @unchecked Sendable {
     let db: OpaquePointer
@@ -26,11 +27,20 @@ public final class RocksDatabase: @unchecked Sendable {
         rocksdb_options_set_max_write_buffer_number(options, 2)
         rocksdb_options_increase_parallelism(options, 2)
         cache = rocksdb_cache_create_lru(Int(budget / 2))
-        filter = rocksdb_filterpolicy_create_bloom(10)
+        // Most state reads look for keys that are not there (a new transaction's dedup
+        // key): whole-key bloom filters answer those without reading data blocks, in
+        // the memtable too. Filters and indexes stay in the table readers, outside the
+        // block cache (about 1.5 bytes per key): in a cache smaller than the state they
+        // would be evicted by data blocks and read back from disk on every lookup,
+        // which measured 3.5k records/s with 10M dedup keys in a 32 MiB cache.
+        filter = rocksdb_filterpolicy_create_bloom_full(10)
         tableOptions = rocksdb_block_based_options_create()
         rocksdb_block_based_options_set_block_cache(tableOptions, cache)
         rocksdb_block_based_options_set_filter_policy(tableOptions, filter)
-        rocksdb_block_based_options_set_cache_index_and_filter_blocks(tableOptions, 1)
+        rocksdb_block_based_options_set_cache_index_and_filter_blocks(tableOptions, 0)
+        rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, 0.1)
+        rocksdb_options_set_memtable_whole_key_filtering(options, 1)
+        rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
         rocksdb_options_set_block_based_table_factory(options, tableOptions)
         readOptions = rocksdb_readoptions_create()
         writeOptions = rocksdb_writeoptions_create()
@@ -103,6 +113,18 @@ public final class RocksDatabase: @unchecked Sendable {
         try check(error, "delete")
     }
 
+    /// Applies `body`'s puts and deletes in one atomic write (one pass through RocksDB's
+    /// write path): an entry and its TTL index key, a watermark's expired entries.
+    /// Writes a later read must see go one by one: a batch's writes are invisible until
+    /// it is applied.
+    public func write(_ body: (RocksWriteBatch) throws -> Void) throws {
+        let batch = RocksWriteBatch()
+        try body(batch)
+        var error: UnsafeMutablePointer<CChar>? = nil
+        rocksdb_write(db, writeOptions, batch.batch, &error)
+        try check(error, "write batch")
+    }
+
     /// Visits the entries whose key starts with `prefix`, in key order, while `body` returns true.
     public func scan(prefix: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
         guard let iterator = rocksdb_create_iterator(db, readOptions) else { throw StateBackendError("RocksDB iterator failed") }
@@ -160,5 +182,33 @@ public final class RocksDatabase: @unchecked Sendable {
             try scan(prefix: prefix) { _, _ in n += 1; return true }
         }
         return n
+    }
+}
+
+/// Puts and deletes collected to be applied together (`RocksDatabase.write`).
+public final class RocksWriteBatch {
+    let batch: OpaquePointer
+
+    init() { batch = rocksdb_writebatch_create() }
+    deinit { rocksdb_writebatch_destroy(batch) }
+
+    public var count: Int { Int(rocksdb_writebatch_count(batch)) }
+
+    public func put(_ key: [UInt8], _ value: [UInt8]) {
+        key.withUnsafeBufferPointer { k in
+            value.withUnsafeBufferPointer { v in
+                k.withMemoryRebound(to: CChar.self) { kc in
+                    v.withMemoryRebound(to: CChar.self) { vc in
+                        rocksdb_writebatch_put(batch, kc.baseAddress, k.count, vc.baseAddress, v.count)
+                    }
+                }
+            }
+        }
+    }
+
+    public func delete(_ key: [UInt8]) {
+        key.withUnsafeBufferPointer { k in
+            k.withMemoryRebound(to: CChar.self) { rocksdb_writebatch_delete(batch, $0.baseAddress, k.count) }
+        }
     }
 }

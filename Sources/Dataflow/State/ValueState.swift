@@ -89,11 +89,16 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     }
 
     @usableFromInline
-    func writeStored(_ db: RocksDatabase, _ entryKey: [UInt8], _ stored: Stored) throws {
+    func storedBytes(_ stored: Stored) -> [UInt8] {
         var writer = StateWriter(capacity: 32)
         writer.write(stored.expiresAt)
         stored.value.encode(to: &writer)
-        try db.put(entryKey, writer.bytes)
+        return writer.bytes
+    }
+
+    @usableFromInline
+    func writeStored(_ db: RocksDatabase, _ entryKey: [UInt8], _ stored: Stored) throws {
+        try db.put(entryKey, storedBytes(stored))
     }
 
     /// `Int64.max` is "never", even at the end of input's watermark.
@@ -132,8 +137,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             expiries.append((expiresAt, entry))
         case .rocksDB(let db):
             let k = entryKey(key, namespace)
-            try writeStored(db, k, Stored(value: value, expiresAt: expiresAt))
-            try db.put(StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: expiresAt, entry: k), [])
+            let bytes = storedBytes(Stored(value: value, expiresAt: expiresAt))
+            let index = StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: expiresAt, entry: k)
+            try db.write { batch in
+                batch.put(k, bytes)
+                batch.put(index, [])
+            }
             earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
         }
     }
@@ -224,9 +233,11 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             due.append((key, expiresAt, Array(key[reader.offset...])))
             return true
         }
-        for (index, expiresAt, entry) in due {
-            if let stored = try readStored(db, entry), stored.expiresAt == expiresAt { try db.delete(entry) }
-            try db.delete(index)
+        try db.write { batch in
+            for (index, expiresAt, entry) in due {
+                if let stored = try readStored(db, entry), stored.expiresAt == expiresAt { batch.delete(entry) }
+                batch.delete(index)
+            }
         }
     }
 

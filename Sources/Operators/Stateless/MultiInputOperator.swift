@@ -20,3 +20,37 @@ public final class OperatorInput<Operator: MultiInputOperator>: BatchConsumer {
     public func consume(_ batch: Batch<Operator.Record>) throws { try target.consume(batch, from: index) }
     public func finish() throws { try target.finishInput(index) }
 }
+
+/// What a multi-input operator knows of its inputs (each one's watermark and progress,
+/// how many have finished, the watermark it last emitted), as its checkpoints hold it.
+struct InputsSnapshot {
+    var watermarks: [Watermark]
+    var progress: [SourcePosition?]
+    var finished: Int
+    var emitted: Watermark
+
+    func encode(to writer: inout StateWriter) {
+        writer.write(UInt32(watermarks.count))
+        for i in watermarks.indices {
+            watermarks[i].encode(to: &writer)
+            progress[i].encode(to: &writer)
+        }
+        writer.write(Int64(finished))
+        emitted.encode(to: &writer)
+    }
+
+    /// Reads a snapshot of an operator with `inputs` inputs; another count is an error.
+    static func decode(from reader: inout StateReader, inputs: Int) throws -> InputsSnapshot {
+        guard Int(try reader.readUInt32()) == inputs else {
+            throw CheckpointError("the checkpointed operator had another number of inputs than \(inputs)")
+        }
+        var snapshot = InputsSnapshot(watermarks: [], progress: [], finished: 0, emitted: .initial)
+        for _ in 0 ..< inputs {
+            snapshot.watermarks.append(try Watermark.decode(from: &reader))
+            snapshot.progress.append(try SourcePosition?.decode(from: &reader))
+        }
+        snapshot.finished = Int(try reader.readInt64())
+        snapshot.emitted = try Watermark.decode(from: &reader)
+        return snapshot
+    }
+}

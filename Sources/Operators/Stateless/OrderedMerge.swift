@@ -90,25 +90,13 @@ extension OrderedMerge: CheckpointedOperator {
         guard pending.allSatisfy(\.isEmpty) else {
             throw CheckpointError("an ordered merge holds records at a checkpoint: its inputs are not at the source's progress")
         }
-        writer.write(UInt32(pending.count))
-        for i in pending.indices {
-            progress[i].encode(to: &writer)
-            watermarks[i].encode(to: &writer)
-        }
-        writer.write(Int64(finishedInputs))
-        emitted.encode(to: &writer)
+        InputsSnapshot(watermarks: watermarks, progress: progress, finished: finishedInputs, emitted: emitted)
+            .encode(to: &writer)
     }
 
     public func restore(from reader: inout StateReader) throws {
-        guard Int(try reader.readUInt32()) == pending.count else {
-            throw CheckpointError("the checkpointed ordered merge had another number of inputs")
-        }
-        for i in pending.indices {
-            progress[i] = try SourcePosition?.decode(from: &reader)
-            watermarks[i] = try Watermark.decode(from: &reader)
-        }
-        finishedInputs = Int(try reader.readInt64())
-        emitted = try Watermark.decode(from: &reader)
+        let s = try InputsSnapshot.decode(from: &reader, inputs: pending.count)
+        (watermarks, progress, finishedInputs, emitted) = (s.watermarks, s.progress, s.finished, s.emitted)
     }
 }
 

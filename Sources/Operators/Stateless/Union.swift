@@ -72,25 +72,13 @@ public final class UnionOperator<Record>: MultiInputOperator {
 
 extension UnionOperator: CheckpointedOperator {
     public func snapshot(into writer: inout StateWriter) throws {
-        writer.write(UInt32(inputWatermarks.count))
-        for i in inputWatermarks.indices {
-            inputWatermarks[i].encode(to: &writer)
-            inputProgress[i].encode(to: &writer)
-        }
-        writer.write(Int64(finishedInputs))
-        emitted.encode(to: &writer)
+        InputsSnapshot(watermarks: inputWatermarks, progress: inputProgress, finished: finishedInputs, emitted: emitted)
+            .encode(to: &writer)
     }
 
     public func restore(from reader: inout StateReader) throws {
-        guard Int(try reader.readUInt32()) == inputWatermarks.count else {
-            throw CheckpointError("the checkpointed union had another number of inputs")
-        }
-        for i in inputWatermarks.indices {
-            inputWatermarks[i] = try Watermark.decode(from: &reader)
-            inputProgress[i] = try SourcePosition?.decode(from: &reader)
-        }
-        finishedInputs = Int(try reader.readInt64())
-        emitted = try Watermark.decode(from: &reader)
+        let s = try InputsSnapshot.decode(from: &reader, inputs: inputWatermarks.count)
+        (inputWatermarks, inputProgress, finishedInputs, emitted) = (s.watermarks, s.progress, s.finished, s.emitted)
     }
 }
 
