@@ -18,10 +18,11 @@ W=$(mktemp -d /tmp/tillflow-crash-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 
 "$T" generate inventory --locations 20 --skus 300 --count "$LINES" --seed "$RANDOM" --out "$W/in.jsonl" >/dev/null
-run() { "$T" replay edge --input "$W/in.jsonl" --out "$1" --state "$STATE" --checkpoint-interval 50ms --batch-lines 512; }
-run "$W/reference" >/dev/null
+# `exec`, so that the pid of a backgrounded `run` is tillflow's own and the kill reaches it.
+run() { exec "$T" replay edge --input "$W/in.jsonl" --out "$1" --state "$STATE" --checkpoint-interval 50ms --batch-lines 512; }
+(run "$W/reference" >/dev/null)
 reference_ms=$(( $(date +%s%N) / 1000000 ))
-run "$W/timing" >/dev/null
+(run "$W/timing" >/dev/null)
 reference_ms=$(( $(date +%s%N) / 1000000 - reference_ms ))
 echo "one uninterrupted run: ${reference_ms} ms; killing $KILLS times within that"
 
@@ -33,7 +34,7 @@ for i in $(seq 1 "$KILLS"); do
     if kill -KILL "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
 done
-run "$W/crashed" > "$W/summary"
+(run "$W/crashed" > "$W/summary")
 echo "killed $killed times; last run: $(head -1 "$W/summary")"
 status=0
 for f in "$W"/reference/*.jsonl; do

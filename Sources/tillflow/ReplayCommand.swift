@@ -68,7 +68,10 @@ struct Replay: ParsableCommand {
         let started = Clock.now
         StopSignal.install()
 
-        let recovery = Recovery(stateDirectory: stateDir ?? out + "/.state", backend: StateBackendKind(rawValue: state)!,
+        let stateDirectory = stateDir ?? out + "/.state"
+        let lock = try StateDirectoryLock(directory: stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let recovery = Recovery(stateDirectory: stateDirectory, backend: StateBackendKind(rawValue: state)!,
                                 memoryBudget: stateMemory.bytes)
         if overwrite { try recovery.discard() }
         let candidates = try recovery.candidates(expecting: ReplayJob.identity(kind, inputs: files, options: options))

@@ -167,6 +167,18 @@ import Testing
         #expect(FileManager.default.contents(atPath: out + "/valid.jsonl") == valid)
     }
 
+    @Test func aSecondRunOverAStateDirectoryInUseIsRefused() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        let out = f.directory + "/out"
+        let second = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
+            + waitForCheckpoints(1, in: out)
+            + "$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")); status=$?; kill -KILL %1; exit $status")
+        expectOneLineFailure(second, mentioning: "in use by another run")
+        // The lock dies with its process: the same command then resumes.
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+    }
+
     @Test func checkpointsOfAnotherJobOrSettingsAreNotUsed() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f, count: 2_000)
