@@ -30,7 +30,7 @@ killed=0
 for i in $(seq 1 "$KILLS"); do
     run "$W/crashed" >/dev/null 2>"$W/stderr" &
     pid=$!
-    sleep "$(awk -v r="$RANDOM" -v t="$reference_ms" -v k="$KILLS" 'BEGIN { printf "%.3f", (r / 32768) * (t * 2 / k + 50) / 1000 }')"
+    sleep "$(awk -v r="$RANDOM" -v t="$reference_ms" -v k="$KILLS" 'BEGIN { printf "%.3f", (r / 32768) * (t * 3 / k + 100) / 1000 }')"
     if kill -KILL "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
 done
