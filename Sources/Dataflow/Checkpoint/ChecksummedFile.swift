@@ -91,10 +91,12 @@ public struct ChecksummedFileWriter {
     init(file: OutputFile) { self.file = file }
 
     /// Writes out what `state` holds once it is large.
+    @inlinable
     public mutating func drainIfLarge() throws {
         if state.bytes.count >= 1 << 20 { try drain() }
     }
 
+    @usableFromInline
     mutating func drain() throws {
         checksum = state.bytes.withUnsafeBytes { KeyHash.fnv1a($0, seed: checksum) }
         try file.append(state.bytes)

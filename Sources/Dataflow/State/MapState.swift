@@ -15,6 +15,8 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     }
 
     @usableFromInline var storage: Storage
+    /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`).
+    @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
     public let operatorID: OperatorID
     public let name: String
 

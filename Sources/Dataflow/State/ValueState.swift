@@ -45,6 +45,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     }
 
     @usableFromInline var storage: Storage
+    /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`).
+    @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
     /// Entries put with an expiry, in the order they were put: the front is deleted as
     /// the watermark passes it. Out-of-order expiries behind a later one wait for it
     /// (they already read as absent).

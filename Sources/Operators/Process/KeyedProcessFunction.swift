@@ -34,16 +34,25 @@ public final class StateScope {
     /// Every state handed out, so that the operator can move their watermark.
     public private(set) var states: [any WatermarkedState] = []
 
+    @usableFromInline
+    func track(_ state: any WatermarkedState) {
+        if !states.contains(where: { $0 === state }) { states.append(state) }
+    }
+
     public init(operatorID: OperatorID, backend: any StateBackend) {
         self.operatorID = operatorID
         self.backend = backend
     }
 
+    /// (Inlinable so that it is specialized where a job declares its state: the state's
+    /// snapshot writer is then made in specialized code; see `ValueState.prepareSnapshots`.)
+    @inlinable
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self
     ) throws -> ValueState<K, N, V> {
         let state = try backend.valueState(operator: operatorID, name: name, key: key, namespace: namespace, value: value)
-        if !states.contains(where: { $0 === state }) { states.append(state) }
+        state.prepareSnapshots()
+        track(state)
         return state
     }
 
@@ -51,15 +60,17 @@ public final class StateScope {
         _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, element: E.Type = E.self
     ) throws -> ListState<K, N, E> {
         let state = try ListState<K, N, E>(backend: backend, operator: operatorID, name: name)
-        states.append(state)
+        track(state)
         return state
     }
 
+    @inlinable
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
         _ name: String, key: K.Type = K.self, userKey: UK.Type = UK.self, value: V.Type = V.self
     ) throws -> MapState<K, UK, V> {
         let state = try backend.mapState(operator: operatorID, name: name, key: key, userKey: userKey, value: value)
-        if !states.contains(where: { $0 === state }) { states.append(state) }
+        state.prepareSnapshots()
+        track(state)
         return state
     }
 }
