@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test demo clean bench-micro
+.PHONY: deps build release test demo clean bench
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -29,13 +29,17 @@ demo: release
 	@mkdir -p $(DEMO_DIR)
 	@[ -f $(DEMO_DIR)/edge-50-stores.jsonl ] || .build/release/tillflow generate inventory --locations 56 --skus 500 \
 	    --count 500000 --seed 42 --span 24h --invalid-fraction 0.002 --out $(DEMO_DIR)/edge-50-stores.jsonl
-	.build/release/tillflow replay edge --input $(DEMO_DIR)/edge-50-stores.jsonl --out $(DEMO_OUT) --state memory --overwrite
+	.build/release/tillflow replay edge --input $(DEMO_DIR)/edge-50-stores.jsonl --out $(DEMO_OUT) --overwrite
 	@echo; echo "first rows of $(DEMO_OUT)/turnover.jsonl:"; head -n 2 $(DEMO_OUT)/turnover.jsonl
 	@echo; echo "first rows of $(DEMO_OUT)/rollup.jsonl:"; head -n 1 $(DEMO_OUT)/rollup.jsonl
 	@echo; echo "first rows of $(DEMO_OUT)/decisions.jsonl:"; head -n 2 $(DEMO_OUT)/decisions.jsonl | cut -c1-300
 	@echo; echo "first rows of $(DEMO_OUT)/alerts.jsonl:"; head -n 2 $(DEMO_OUT)/alerts.jsonl
 	@echo; echo "first rows of $(DEMO_OUT)/availability.jsonl:"; head -n 2 $(DEMO_OUT)/availability.jsonl
 	@echo; echo "first dead letter of $(DEMO_OUT)/invalid.jsonl:"; head -n 1 $(DEMO_OUT)/invalid.jsonl | cut -c1-300
+
+# Whole-process benchmark against the hardware floors (BENCH_COUNT, BENCH_RUNS to scale).
+bench: deps
+	Benchmarks/bench.sh
 
 clean:
 	rm -rf .build out $(DEMO_DIR)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `make bench`: whole-process throughput of `tillflow replay turnover` against the
+# hardware floors of ../shared/bench, measured in one go and interleaved so that
+# machine drift cancels out.
+#
+#   Benchmarks/bench.sh                        10,000,000 transactions, 3 rounds
+#   BENCH_COUNT=1000000 BENCH_RUNS=3 Benchmarks/bench.sh
+#
+# Inputs are generated once per count and kept in BENCH_DIR (default
+# /tmp/tillflow-bench). Each round runs every configuration once, in the same order:
+# the two floors, then tillflow on CSV and on JSONL, at parallelism 1 and 2, with memory
+# and RocksDB state, with a checkpoint every second and with no periodic checkpoint
+# (only the one at the start and the one at the end). The table shows medians over the
+# rounds: records/s, CPU seconds, peak RSS, and records/s as a share of the floor of the
+# same format measured in the same rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COUNT=${BENCH_COUNT:-10000000}
+RUNS=${BENCH_RUNS:-3}
+DIR=${BENCH_DIR:-/tmp/tillflow-bench}
+FLOOR_SRC=${FLOOR_SRC:-../shared/bench}
+mkdir -p "$DIR"
+
+make -s deps
+dpkg -s libsimdjson-dev >/dev/null 2>&1 || {
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO apt-get install -y -qq libsimdjson-dev
+}
+swift build -c release --product tillflow >/dev/null
+T=$(swift build -c release --show-bin-path)/tillflow
+rm -rf "$DIR/floor" && cp -r "$FLOOR_SRC" "$DIR/floor" && make -s -C "$DIR/floor" >/dev/null
+
+JSONL="$DIR/pos-$COUNT.jsonl"
+CSV="$DIR/pos-$COUNT.csv"
+[ -f "$JSONL" ] || "$T" generate pos --stores 50 --count "$COUNT" --seed 7 --out "$JSONL" >/dev/null
+[ -f "$CSV" ] || "$T" generate pos --stores 50 --count "$COUNT" --seed 7 --out "$CSV" >/dev/null
+
+# One measured process: appends "config seconds cpu_seconds peak_kib" to the results.
+RESULTS="$DIR/results-$COUNT.txt"
+: > "$RESULTS"
+measure() {
+    local config=$1; shift
+    /usr/bin/time -f "%e %U %S %M" -o "$DIR/time.txt" "$@" > "$DIR/stdout.txt"
+    read -r wall user sys kib < "$DIR/time.txt"
+    echo "$config $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $kib" >> "$RESULTS"
+}
+
+configs=()
+for format in csv jsonl; do
+    for p in 1 2; do
+        for state in memory rocksdb; do
+            for ckpt in none 1s; do configs+=("$format-p$p-$state-ckpt$ckpt"); done
+        done
+    done
+done
+
+for round in $(seq 1 "$RUNS"); do
+    echo "round $round of $RUNS" >&2
+    measure floor-csv "$DIR/floor/floor_csv" "$CSV" "$DIR/floor-out.csv"
+    measure floor-jsonl "$DIR/floor/floor_jsonl" "$JSONL" "$DIR/floor-out.csv"
+    for config in "${configs[@]}"; do
+        IFS=- read -r format p state ckpt <<< "$config"
+        input=$([ "$format" = csv ] && echo "$CSV" || echo "$JSONL")
+        interval=$([ "$ckpt" = ckpt1s ] && echo 1s || echo 1000h)
+        measure "$config" "$T" replay turnover --input "$input" --out "$DIR/out" --overwrite \
+            --parallelism "${p#p}" --state "$state" --checkpoint-interval "$interval"
+    done
+done
+
+# The table: medians per configuration, ratios to the floor of the same format.
+awk -v count="$COUNT" -v runs="$RUNS" '
+    function median(list,    n, a, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { order[$1] = order[$1] ? order[$1] : ++n; names[order[$1]] = $1
+      rate[$1] = rate[$1] " " count / $2; cpu[$1] = cpu[$1] " " $3; rss[$1] = rss[$1] " " $4 }
+    END {
+        fc = median(rate["floor-csv"]); fj = median(rate["floor-jsonl"])
+        printf "| run (%d records, median of %d) | records/s | CPU s | peak RSS MiB | of floor |\n", count, runs
+        print "|---|---:|---:|---:|---:|"
+        for (i = 1; i <= n; i++) {
+            c = names[i]; r = median(rate[c])
+            floor = c ~ /csv/ ? fc : fj
+            printf "| %s | %d | %.1f | %d | %.0f%% |\n", c, r, median(cpu[c]), median(rss[c]) / 1024, 100 * r / floor
+        }
+    }' "$RESULTS"
+
+cp "$T" "$DIR/tillflow-stripped" && strip "$DIR/tillflow-stripped"
+echo
+echo "tillflow release binary, stripped: $(( $(stat -c %s "$DIR/tillflow-stripped") / 1024 / 1024 )) MiB"
