@@ -30,12 +30,12 @@ import Testing
         }
     }
 
-    /// Runs the edge job into `out`; throws `Crash` after `stopAfter` batches if given.
-    func run(_ input: String, out: String, backend kind: StateBackendKind, stopAfter: Int?) throws {
+    /// Runs `job` into `out`; throws `Crash` after `stopAfter` batches if given.
+    func run(_ input: String, out: String, backend kind: StateBackendKind, stopAfter: Int?, job kind2: JobKind = .edge) throws {
         let store = CheckpointStore(directory: out + "/.state/checkpoints")
         let latest = try store.usable { Issue.record("unexpected unusable checkpoint: \($0)") }.first
         let manifest = try latest?.manifest.get()
-        let job = try ReplayJob(.edge, inputs: [InputFile(path: input)], outputDirectory: out, options: Self.options,
+        let job = try ReplayJob(kind2, inputs: [InputFile(path: input)], outputDirectory: out, options: Self.options,
                                 state: try makeBackend(kind, out + "/.state", restoring: latest?.statePath),
                                 resumingFrom: manifest)
         let clock = LogicalClock()
@@ -63,6 +63,21 @@ import Testing
                 let same = reference.bytes(name) == Outputs(directory: out).bytes(name)
                 #expect(same, "\(name) after a stop at batch \(stopAfter)")
             }
+        }
+    }
+
+    /// A run resumed in the middle of a CSV file still knows the file's columns.
+    @Test func aRunStoppedInTheMiddleOfACSVFileResumesWithItsHeader() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let (input, _) = try GeneratedInputTests.generate(f, "pos.csv", format: .csv, count: 4_000)
+        let reference = try f.run(.turnover, inputs: [input], options: Self.options)
+        let out = f.directory + "/stopped"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        #expect(throws: Crash.self) { try run(input, out: out, backend: .memory, stopAfter: 5, job: .turnover) }
+        try run(input, out: out, backend: .memory, stopAfter: nil, job: .turnover)
+        for name in JobKind.turnover.outputs {
+            let same = reference.bytes(name) == Outputs(directory: out).bytes(name)
+            #expect(same, "\(name)")
         }
     }
 }

@@ -17,6 +17,9 @@ public final class TransactionDecoding: BatchConsumer {
     let inventory: InventoryLineDecoder?
     let files: [InputFile]
     var csvLayouts: [Int32: CSVLayout] = [:]
+    /// The header lines read, by file: what a checkpoint keeps of this operator, since a
+    /// run resumed in the middle of a CSV file does not read its header again.
+    var csvHeaders: [Int32: [UInt8]] = [:]
     var validBuffer = Batch<Transaction>()
     var invalidBuffer = Batch<DeadLetter>()
     var eventBuffer = Batch<InventoryEvent>()
@@ -72,10 +75,15 @@ public final class TransactionDecoding: BatchConsumer {
         guard line.fullLength == line.origin.raw.count else {
             throw JobError("\(name): the CSV header line is longer than \(LineReader.maxLineBytes) bytes")
         }
+        try setHeader(Array(line.origin.raw), ofFile: line.origin.fileIndex)
+    }
+
+    func setHeader(_ header: [UInt8], ofFile fileIndex: Int32) throws {
         do {
-            csvLayouts[line.origin.fileIndex] = try line.origin.raw.withUnsafeBytes { try CSVLayout(header: $0) }
+            csvLayouts[fileIndex] = try header.withUnsafeBytes { try CSVLayout(header: $0) }
+            csvHeaders[fileIndex] = header
         } catch {
-            throw JobError("\(name): \(error)")
+            throw JobError("\(files[Int(fileIndex)].baseName): \(error)")
         }
     }
 
@@ -83,6 +91,26 @@ public final class TransactionDecoding: BatchConsumer {
         try valid.finish()
         try invalid.finish()
         try events.finish()
+    }
+}
+
+extension TransactionDecoding: CheckpointedOperator {
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(UInt32(csvHeaders.count))
+        for (file, header) in csvHeaders.sorted(by: { $0.key < $1.key }) {
+            writer.write(file)
+            writer.writeBytes(header)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        csvLayouts = [:]
+        csvHeaders = [:]
+        for _ in 0 ..< (try reader.readUInt32()) {
+            let file = try reader.readInt32()
+            guard file >= 0, Int(file) < files.count else { throw StateDecodingError("CSV header of unknown file \(file)") }
+            try setHeader(try reader.readBytes(), ofFile: file)
+        }
     }
 }
 
