@@ -123,3 +123,29 @@ import Testing
         #expect(try restored.count("store-1", 10) == 6)
     }
 }
+
+/// More entries than a RocksDB state caches (`WriteBackCache.capacity`): reads, updates,
+/// removals and expiries stay exact across the flushes that empty the cache.
+@Suite struct LargeStateTests {
+    @Test(arguments: BackendKind.allCases)
+    func statesLargerThanTheWriteBackCacheStayExact(_ kind: BackendKind) throws {
+        let backend = try kind.make()
+        let s = try backend.valueState(operator: "op", name: "big", key: Int64.self, namespace: NoNamespace.self, value: Int64.self)
+        let n: Int64 = 100_000
+        for i in 0 ..< n { try s.put(i, NoNamespace(), i, expiringAt: 1_000 + i % 1_000) }
+        for i in stride(from: 0, to: n, by: 2) { try s.update(i, NoNamespace()) { $0! += 1 } }  // keeps the expiry
+        for i in stride(from: 0, to: n, by: 5) { try s.remove(i, NoNamespace()) }
+        #expect(try s.get(2, NoNamespace()) == 3)
+        #expect(try s.get(3, NoNamespace()) == 3)
+        #expect(try s.get(5, NoNamespace()) == nil)
+        #expect(s.count == Int(n - n / 5))
+        try s.advance(to: Watermark(1_499))  // expires i % 1000 < 500
+        #expect(try s.get(2, NoNamespace()) == nil)
+        #expect(try s.get(501, NoNamespace()) == 501)
+        #expect(try s.get(99_998, NoNamespace()) == 99_999)
+        let expected = (0 ..< n).filter { $0 % 5 != 0 && $0 % 1_000 >= 500 }
+        let live = try (0 ..< n).filter { try s.get($0, NoNamespace()) != nil }
+        #expect(live == expected)
+        if kind == .rocksDB { #expect(s.count == expected.count) }  // deleted, not just hidden
+    }
+}

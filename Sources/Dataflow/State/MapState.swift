@@ -15,6 +15,8 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     }
 
     @usableFromInline var storage: Storage
+    /// RocksDB storage: entries read and written lately, written back in batches.
+    @usableFromInline var cache = WriteBackCache<CachedEntry, Value>()
     /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`).
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
     public let operatorID: OperatorID
@@ -43,11 +45,44 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
         return try Value.decode(from: &reader)
     }
 
+    @usableFromInline
+    struct CachedEntry: Hashable {
+        @usableFromInline var key: Key
+        @usableFromInline var userKey: UserKey
+
+        @usableFromInline init(key: Key, userKey: UserKey) {
+            self.key = key
+            self.userKey = userKey
+        }
+    }
+
     @inlinable
     public func get(_ key: Key, _ userKey: UserKey) throws -> Value? {
         switch storage {
         case .memory(let maps): return maps[key]?[userKey]
-        case .rocksDB(let db): return try db.get(entryKey(key, userKey)).map(decodeValue)
+        case .rocksDB(let db): return try cached(db, CachedEntry(key: key, userKey: userKey))
+        }
+    }
+
+    /// The entry's value, from the cache or else from RocksDB (then cached).
+    @inlinable
+    func cached(_ db: RocksDatabase, _ entry: CachedEntry) throws -> Value? {
+        if let slot = cache.slots[entry] { return slot.value }
+        let value = try db.get(entryKey(entry.key, entry.userKey)).map(decodeValue)
+        if cache.isFull { try flush(db) }
+        cache.slots[entry] = .init(value: value, dirty: false, indexPending: false)
+        return value
+    }
+
+    /// Writes the cached changes to RocksDB.
+    @usableFromInline
+    func flush(_ db: RocksDatabase) throws {
+        try cache.flush(db) { batch, entry, slot in
+            let k = entryKey(entry.key, entry.userKey)
+            guard let value = slot.value else { return batch.delete(k) }
+            var writer = StateWriter(capacity: 32)
+            value.encode(to: &writer)
+            batch.put(k, writer.bytes)
         }
     }
 
@@ -75,16 +110,12 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
             defer { storage = .memory(maps) }
             return try body(&maps[key, default: [:]][userKey])
         case .rocksDB(let db):
-            let k = entryKey(key, userKey)
-            let old = try db.get(k).map(decodeValue)
+            let entry = CachedEntry(key: key, userKey: userKey)
+            let old = try cached(db, entry)
             var value = old
             let result = try body(&value)
-            if let value {
-                var writer = StateWriter(capacity: 32)
-                value.encode(to: &writer)
-                try db.put(k, writer.bytes)
-            } else if old != nil {
-                try db.delete(k)
+            if value != nil || old != nil {
+                cache.slots[entry] = .init(value: value, dirty: true, indexPending: false)
             }
             return result
         }
@@ -103,6 +134,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
                 return wa.bytes.lexicographicallyPrecedes(wb.bytes)
             }
         case .rocksDB(let db):
+            try flush(db)
             var prefix = StateKeyLayout.prefix(group: KeyGroup(of: key), operator: operatorID, state: name)
             var writer = StateWriter()
             key.encode(to: &writer)
@@ -122,8 +154,15 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
         switch storage {
         case .memory(let maps): return maps.values.reduce(0) { $0 + $1.count }
         case .rocksDB(let db):
+            try? flush(db)
             return (try? db.countEntries(operator: operatorID, state: name)) ?? 0
         }
+    }
+}
+
+extension MapState: WriteBackState {
+    func flush() throws {
+        if case .rocksDB(let db) = storage { try flush(db) }
     }
 }
 

@@ -31,6 +31,7 @@ public final class RocksDBStateBackend: StateBackend {
     }
 
     public func checkpoint(into directory: String) throws {
+        for state in registry.all { try (state as? any WriteBackState)?.flush() }
         try database.checkpoint(into: directory)
     }
 

@@ -55,6 +55,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// RocksDB storage: no entry in the expiry index expires before this, so the index
     /// is scanned only once the watermark reaches it (not on every advance).
     @usableFromInline var earliestIndexedExpiry: Int64 = .max
+    /// RocksDB storage: entries read and written lately, written back in batches.
+    @usableFromInline var cache = WriteBackCache<Entry, Stored>()
     /// The watermark expiries are judged against.
     public var watermark: Watermark { _watermark }
     @usableFromInline var _watermark: Watermark = .initial
@@ -98,10 +100,6 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         return writer.bytes
     }
 
-    @usableFromInline
-    func writeStored(_ db: RocksDatabase, _ entryKey: [UInt8], _ stored: Stored) throws {
-        try db.put(entryKey, storedBytes(stored))
-    }
 
     /// `Int64.max` is "never", even at the end of input's watermark.
     @inlinable
@@ -117,8 +115,32 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                   !hasExpired(stored.expiresAt) else { return nil }
             return stored.value
         case .rocksDB(let db):
-            guard let stored = try readStored(db, entryKey(key, namespace)), !hasExpired(stored.expiresAt) else { return nil }
+            guard let stored = try cachedStored(db, Entry(key: key, namespace: namespace)),
+                  !hasExpired(stored.expiresAt) else { return nil }
             return stored.value
+        }
+    }
+
+    /// The stored entry, from the cache or else from RocksDB (then cached).
+    @inlinable
+    func cachedStored(_ db: RocksDatabase, _ entry: Entry) throws -> Stored? {
+        if let slot = cache.slots[entry] { return slot.value }
+        let stored = try readStored(db, entryKey(entry.key, entry.namespace))
+        if cache.isFull { try flush(db) }
+        cache.slots[entry] = .init(value: stored, dirty: false, indexPending: false)
+        return stored
+    }
+
+    /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
+    @usableFromInline
+    func flush(_ db: RocksDatabase) throws {
+        try cache.flush(db) { batch, entry, slot in
+            let k = entryKey(entry.key, entry.namespace)
+            guard let stored = slot.value else { return batch.delete(k) }
+            batch.put(k, storedBytes(stored))
+            if slot.indexPending {
+                batch.put(StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt, entry: k), [])
+            }
         }
     }
 
@@ -138,13 +160,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             storage = .memory(entries)
             expiries.append((expiresAt, entry))
         case .rocksDB(let db):
-            let k = entryKey(key, namespace)
-            let bytes = storedBytes(Stored(value: value, expiresAt: expiresAt))
-            let index = StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: expiresAt, entry: k)
-            try db.write { batch in
-                batch.put(k, bytes)
-                batch.put(index, [])
-            }
+            if cache.slots[entry] == nil, cache.isFull { try flush(db) }
+            cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: true)
             earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
         }
     }
@@ -174,15 +191,17 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             }
             return result
         case .rocksDB(let db):
-            let k = entryKey(key, namespace)
-            let stored = try readStored(db, k)
+            let entry = Entry(key: key, namespace: namespace)
+            let stored = try cachedStored(db, entry)
             let live = stored.flatMap { hasExpired($0.expiresAt) ? nil : $0 }
             var value = live?.value
             let result = try body(&value)
             if let value {
-                try writeStored(db, k, Stored(value: value, expiresAt: live?.expiresAt ?? .max))
+                let pending = cache.slots[entry]?.indexPending ?? false
+                cache.slots[entry] = .init(value: Stored(value: value, expiresAt: live?.expiresAt ?? .max), dirty: true,
+                                           indexPending: pending && live != nil)
             } else if stored != nil {
-                try db.delete(k)
+                cache.slots[entry] = .init(value: nil, dirty: true, indexPending: false)
             }
             return result
         }
@@ -197,7 +216,10 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         // deleting them one by one would only delay the end of the run.
         if watermark == .end { return }
         if case .rocksDB(let db) = storage {
-            if hasExpired(earliestIndexedExpiry) { try deleteExpired(db) }
+            if hasExpired(earliestIndexedExpiry) {
+                try flush(db)
+                try deleteExpired(db)
+            }
             return
         }
         guard expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) else { return }
@@ -248,6 +270,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         switch storage {
         case .memory(let entries): return entries.count
         case .rocksDB(let db):
+            try? flush(db)
             return (try? db.countEntries(operator: operatorID, state: name)) ?? 0
         }
     }
@@ -260,6 +283,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 try body(entry.key, entry.namespace, stored.value)
             }
         case .rocksDB(let db):
+            try flush(db)
             for g in groups.lowerBound ... groups.upperBound {
                 let prefix = StateKeyLayout.prefix(group: KeyGroup(index: g), operator: operatorID, state: name)
                 try db.scan(prefix: prefix) { key, bytes in
@@ -280,3 +304,9 @@ public protocol WatermarkedState: AnyObject {
 }
 
 extension ValueState: WatermarkedState {}
+
+extension ValueState: WriteBackState {
+    func flush() throws {
+        if case .rocksDB(let db) = storage { try flush(db) }
+    }
+}
