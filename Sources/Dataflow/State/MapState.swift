@@ -77,12 +77,12 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     /// Writes the cached changes to RocksDB.
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
-        try cache.flush(db) { batch, entry, slot in
+        try cache.flush(db) { entry, slot, writes in
             let k = entryKey(entry.key, entry.userKey)
-            guard let value = slot.value else { return batch.delete(k) }
+            guard let value = slot.value else { return writes.append((k, nil)) }
             var writer = StateWriter(capacity: 32)
             value.encode(to: &writer)
-            batch.put(k, writer.bytes)
+            writes.append((k, writer.bytes))
         }
     }
 

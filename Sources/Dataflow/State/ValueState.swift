@@ -134,12 +134,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
-        try cache.flush(db) { batch, entry, slot in
+        try cache.flush(db) { entry, slot, writes in
             let k = entryKey(entry.key, entry.namespace)
-            guard let stored = slot.value else { return batch.delete(k) }
-            batch.put(k, storedBytes(stored))
+            guard let stored = slot.value else { return writes.append((k, nil)) }
+            writes.append((k, storedBytes(stored)))
             if slot.indexPending {
-                batch.put(StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt, entry: k), [])
+                writes.append((StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt, entry: k), []))
             }
         }
     }
