@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test demo clean bench
+.PHONY: deps build release test demo clean bench bench-micro bench-micro-thresholds
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,6 +40,18 @@ demo: release
 # Whole-process benchmark against the hardware floors (BENCH_COUNT, BENCH_RUNS to scale).
 bench: deps
 	Benchmarks/bench.sh
+
+# Micro-benchmarks of the hot paths (Benchmarks/, ordo-one/benchmark), failing when an
+# allocation count exceeds its committed threshold (Benchmarks/Thresholds/) by over 10%.
+bench-micro: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress
+
+# Records the current allocation counts as the thresholds (after a deliberate change).
+bench-micro-thresholds: deps
+	cd Benchmarks && rm -rf Thresholds && $(SWIFT) package --disable-sandbox --allow-writing-to-package-directory \
+	    benchmark thresholds update --no-progress
+	cd Benchmarks && for f in Thresholds/*.json; do python3 -c 'import json,sys; p=sys.argv[1]; \
+	    json.dump({"mallocCountTotal": json.load(open(p))["mallocCountTotal"]}, open(p, "w"), indent=2)' "$$f"; done
 
 clean:
 	rm -rf .build out $(DEMO_DIR)

@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tillflow", targets: ["tillflow"]),
+        // For the micro-benchmarks, a package of their own under Benchmarks/.
+        .library(name: "TillflowEngine", targets: ["Dataflow", "Operators", "Jobs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,0 +1,105 @@
+import Benchmark
+import Dataflow
+import Jobs
+import Operators
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Generated POS lines, read once: `count` transactions as JSONL or CSV lines (the CSV
+/// header first), each with its origin as the file source would make it.
+struct Lines {
+    let origins: [LineOrigin]
+    let layout: CSVLayout?
+
+    init(format: InputFormat, count: Int) {
+        let path = "/tmp/tillflow-bench-micro-\(getpid()).\(format == .csv ? "csv" : "jsonl")"
+        defer { unlink(path) }
+        let config = POSGeneratorConfig(stores: 50, count: count, seed: 7, format: format, span: 3_600_000,
+                                        lateFraction: 0, duplicateFraction: 0, invalidFraction: 0)
+        _ = try! POSGenerator.write(config, to: path)
+        var reader = try! LineReader(files: [InputFile(path: path)])
+        var origins: [LineOrigin] = []
+        while let batch = try! reader.next() {
+            for i in batch.lines.indices {
+                origins.append(LineOrigin(fileIndex: 0, lineNumber: batch.lines[i].lineNumber, raw: batch.bytes(of: i)))
+            }
+        }
+        if format == .csv {
+            layout = try! origins[0].raw.withUnsafeBytes { try CSVLayout(header: $0) }
+            origins.removeFirst()
+        } else {
+            layout = nil
+        }
+        self.origins = origins
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let records = 10_000
+    // Times vary with the machine; allocation counts do not: they are what
+    // `make bench-micro` checks against the committed thresholds (Thresholds/). Names
+    // have no spaces or slashes: the tool writes threshold files under a cleaned-up
+    // name but looks them up under the raw one (benchmark 1.38.1).
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.throughput, .wallClock, .mallocCountTotal, .peakMemoryResident],
+        scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 1_000,
+        thresholds: [.mallocCountTotal: .init(relative: [.p90: 10.0], absolute: [.p90: 64])])
+
+    let json = Lines(format: .jsonLines, count: records)
+    let csv = Lines(format: .csv, count: records)
+    let decoder = TransactionDecoder(totalMismatch: .correct)
+    let transactions: [Transaction] = json.origins.map {
+        try! decoder.decodeJSON(origin: $0, fullLength: $0.raw.count).get()
+    }
+
+    // Parsing and validation of one line into a Transaction (or a rejection).
+    Benchmark("decodeJSONLine.x\(records)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for origin in json.origins { blackHole(decoder.decodeJSON(origin: origin, fullLength: origin.raw.count)) }
+        }
+    }
+    Benchmark("decodeCSVRow.x\(records)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for origin in csv.origins {
+                blackHole(decoder.decodeCSV(origin: origin, fullLength: origin.raw.count, layout: csv.layout!))
+            }
+        }
+    }
+
+    // Validation and dedup, window aggregation: the turnover operators over decoded records.
+    Benchmark("dedupAndTurnoverWindow.x\(records)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let graph = JobGraph()
+            let sink = CollectingSink<StoreTurnover>()
+            let window = TumblingWindow(sizeMs: 10_000, allowedLatenessMs: 0)
+            let windows = try graph.source("transactions", ArraySource(transactions, batchSize: 4096))
+                .keyBy { TransactionKey(storeID: $0.storeID, txID: $0.txID) }
+                .process("dedup", DeduplicateTransactions(horizonMs: 86_400_000),
+                         assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: 2_000) { $0.eventTime })
+                .main
+                .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
+                .window("turnover", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
+            windows.results.sink("sink", sink)
+            try JobRunner(graph).run()
+            blackHole(sink.records.count)
+        }
+    }
+
+    // One state update (read, change, write) per record, per backend.
+    for backendName in ["memory", "rocksdb"] {
+        Benchmark("stateUpdate.\(backendName).x\(records)") { benchmark in
+            let directory = "/tmp/tillflow-bench-micro-state-\(getpid())"
+            defer { try? Directory.remove(directory) }
+            let backend: any StateBackend = backendName == "memory"
+                ? MemoryStateBackend() : try RocksDBStateBackend(directory: directory, memoryBudget: 64 << 20)
+            let state = try backend.valueState(operator: "bench", name: "counts", key: String.self,
+                                               namespace: NoNamespace.self, value: Int64.self)
+            let keys = transactions.map { $0.storeID + "/" + $0.txID }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                for key in keys { try state.update(key, NoNamespace()) { $0 = ($0 ?? 0) + 1 } }
+            }
+        }
+    }
+}
