@@ -128,6 +128,25 @@ extension String: StateKey, StateNamespace {
 /// The namespace of state that is scoped by key alone.
 public struct NoNamespace: StateNamespace {
     public init() {}
+    public func hash(into hasher: inout Hasher) {}
+    /// Nothing to hash: the entry's hash is its key's.
+    public func _rawHashValue(seed: Int) -> Int { seed }
     public func encode(to writer: inout StateWriter) {}
     public static func decode(from reader: inout StateReader) throws -> NoNamespace { NoNamespace() }
+}
+
+/// Hashing helpers for keys that carry their own fingerprint.
+public enum StateHashing {
+    /// A fingerprint mixed with a hash table's seed (a multiply-xorshift finalizer), for
+    /// `_rawHashValue(seed:)`.
+    @inlinable
+    public static func mix(_ fingerprint: UInt64, seed: Int) -> Int {
+        var x = fingerprint ^ UInt64(bitPattern: Int64(seed))
+        x ^= x >> 33
+        x &*= 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        x &*= 0xc4ce_b9fe_1a85_ec53
+        x ^= x >> 33
+        return Int(bitPattern: UInt(truncatingIfNeeded: x))
+    }
 }

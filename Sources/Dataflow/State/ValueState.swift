@@ -21,6 +21,13 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             self.key = key
             self.namespace = namespace
         }
+
+        /// Chains the parts' own raw hashes, so that a key with a fast hash (a
+        /// fingerprint) keeps it inside the entry.
+        @inlinable
+        func _rawHashValue(seed: Int) -> Int {
+            key._rawHashValue(seed: namespace._rawHashValue(seed: seed))
+        }
     }
 
     @usableFromInline
