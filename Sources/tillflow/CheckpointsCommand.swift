@@ -55,9 +55,10 @@ struct Checkpoints: ParsableCommand {
             }
         }
         let positions = m.sources.map { "\($0.0) \(position($0.1))" }.joined(separator: ", ")
-        let keys = perOperator.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        let keys = m.finished ? "not kept after the end of input"
+            : perOperator.isEmpty ? "none" : perOperator.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         return "\(m.id)  \(TimestampArgument(epochMillis: m.createdAtMs).description)  \(bytes(m.stateBytes))  \(m.backend.rawValue)"
-            + (m.finished ? "  finished" : "") + "  \(positions)  keys: \(keys.isEmpty ? "none" : keys)"
+            + (m.finished ? "  finished" : "") + "  \(positions)  keys: \(keys)"
     }
 
     func details(_ m: CheckpointManifest, _ counts: [StateEntryCount], path: String) -> String {

@@ -158,6 +158,8 @@ struct Recovery {
         var failures: [String] = []
         for candidate in candidates {
             let manifest = try candidate.manifest.get()
+            // A finished run's checkpoint holds no keyed state, and none is needed.
+            if manifest.finished { return (try make(try freshBackend(), manifest), manifest) }
             do {
                 let state: any StateBackend = switch backend {
                 case .memory: try MemoryStateBackend(restoringFrom: candidate.statePath)

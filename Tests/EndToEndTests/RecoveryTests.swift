@@ -91,6 +91,9 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resumed from"), "\(resumed.stdout)")
         expectSameOutputs(f.directory + "/reference", f.directory + "/out")
+        let again = try tillflow(replayEdge(input, out: out, ["--state", state]))
+        #expect(again.status == 0 && again.stdout.contains("already finished"), "\(again.stdout)\(again.stderr)")
+        expectSameOutputs(f.directory + "/reference", f.directory + "/out")
     }
 
     /// Shell: wait until `out` holds `n` checkpoint directories.
@@ -207,18 +210,26 @@ import Testing
 
     @Test func checkpointsListAndInspectShowPositionsAndEntriesPerOperator() throws {
         let f = try ReplayFixture(); defer { f.remove() }
-        let input = try generatedInput(f, count: 2_000)
+        let input = try generatedInput(f)
         let out = f.directory + "/out"
-        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        let stopped = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
+            + waitForCheckpoints(2, in: out) + "kill -TERM $!; wait $!")
+        #expect(stopped.status == 143, "\(stopped.stderr)")
         let list = try tillflow("checkpoints", "list", "--state-dir", out + "/.state")
         #expect(list.status == 0)
         let lines = list.stdout.split(separator: "\n")
-        #expect(lines.count >= 2 && lines.count <= 3)  // the start and the end at least; 3 kept at most
-        #expect(lines[0].contains("finished"), "\(list.stdout)")
+        #expect(lines.count >= 2 && lines.count <= 3)  // the start and the stop at least; 3 kept at most
+        #expect(lines[0].contains("input file 0 line "), "\(list.stdout)")
         #expect(lines[0].contains("dedup=") && lines[0].contains("inventory="), "\(list.stdout)")
         let inspect = try tillflow("checkpoints", "inspect", "--state-dir", out + "/.state")
         #expect(inspect.stdout.contains("output      valid.jsonl"))
-        #expect(inspect.stdout.contains("entries     dedup/"), "\(inspect.stdout)")
+        #expect(inspect.stdout.contains("entries     dedup/seen: "), "\(inspect.stdout)")
+
+        // The finished run's checkpoint keeps no keyed state, and says so.
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        let finished = try tillflow("checkpoints", "list", "--state-dir", out + "/.state")
+        #expect(finished.stdout.split(separator: "\n")[0].contains("finished"), "\(finished.stdout)")
+        #expect(finished.stdout.split(separator: "\n")[0].contains("not kept after the end of input"), "\(finished.stdout)")
         expectOneLineFailure(try tillflow("checkpoints", "list", "--state-dir", f.directory + "/nowhere"), mentioning: "nowhere")
     }
 }

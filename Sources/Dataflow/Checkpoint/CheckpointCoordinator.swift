@@ -48,7 +48,10 @@ public final class CheckpointCoordinator {
         if now() - lastTakenAt >= intervalMs { try checkpoint() }
     }
 
-    /// Takes a checkpoint now; `finished` marks the one after the end of input.
+    /// Takes a checkpoint now; `finished` marks the one after the end of input, which
+    /// holds no keyed state: nothing can follow the end of input, so a run restored from
+    /// it only needs the outputs' lengths and the counts (and skipping the state saves
+    /// the largest checkpoint of the run, at its very end).
     @discardableResult
     public func checkpoint(finished: Bool = false) throws -> CheckpointManifest {
         let started = SystemClock.microseconds()
@@ -59,7 +62,7 @@ public final class CheckpointCoordinator {
             lengths.append(.init(name: name, length: file.length))
         }
         let id = nextID
-        let manifest = try store.write(id: id, state: graph.state) { files in
+        let manifest = try store.write(id: id, state: finished ? nil : graph.state) { files in
             CheckpointManifest(
                 id: id, createdAtMs: SystemClock.wallMs(), job: job, backend: graph.state.kind, finished: finished,
                 sources: graph.sourcePositions, outputs: lengths, operators: operators, stateFiles: files,

@@ -82,14 +82,19 @@ public final class CheckpointStore {
         return found
     }
 
-    /// Writes checkpoint `id`: the state backend's files, then the manifest made by
-    /// `manifest` from the state files written. Then prunes old checkpoints.
-    public func write(id: UInt64, state: any StateBackend,
+    /// Writes checkpoint `id`: the state backend's files (none without a backend), then
+    /// the manifest made by `manifest` from the state files written. Then prunes old
+    /// checkpoints.
+    public func write(id: UInt64, state: (any StateBackend)?,
                       manifest: ([CheckpointManifest.StateFile]) throws -> CheckpointManifest) throws -> CheckpointManifest {
         let path = directory + "/" + Self.name(of: id)
         try Directory.remove(path)  // a leftover of a crash while writing this id
         try Directory.create(path)
-        try state.checkpoint(into: path + "/state")
+        if let state {
+            try state.checkpoint(into: path + "/state")
+        } else {
+            try Directory.create(path + "/state")
+        }
         let files = try Directory.list(path + "/state").map { name in
             CheckpointManifest.StateFile(name: name, size: Directory.fileSize(path + "/state/" + name) ?? 0)
         }

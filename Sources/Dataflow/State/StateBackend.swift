@@ -28,6 +28,7 @@ public enum StateBackendKind: String, Sendable, CaseIterable {
 
     /// Entries per operator and state in the state directory of a checkpoint.
     public func entryCounts(ofCheckpoint directory: String) throws -> [StateEntryCount] {
+        if try Directory.list(directory).isEmpty { return [] }  // a finished run's checkpoint
         switch self {
         case .memory: return try MemoryStateSnapshot.entryCounts(in: directory)
         case .rocksdb: return try RocksDatabase(path: directory, memoryBudget: 16 << 20, readOnly: true).entryCounts()
