@@ -98,7 +98,7 @@ public final class CheckpointStore {
         let files = try Directory.list(path + "/state").map { name in
             CheckpointManifest.StateFile(name: name, size: Directory.fileSize(path + "/state/" + name) ?? 0)
         }
-        try syncFiles(in: path + "/state")
+        try syncFiles(files.map(\.name), in: path + "/state")
         let complete = try manifest(files)
         try complete.write(into: path)
         try Directory.sync(directory)
@@ -107,8 +107,8 @@ public final class CheckpointStore {
     }
 
     /// Makes the state files durable before the manifest says they are there.
-    private func syncFiles(in path: String) throws {
-        for name in try Directory.list(path) { try Directory.syncFile(path + "/" + name) }
+    private func syncFiles(_ names: [String], in path: String) throws {
+        for name in names { try Directory.syncFile(path + "/" + name) }
         try Directory.sync(path)
     }
 

@@ -56,22 +56,13 @@ public enum ChecksummedFile {
     }
 
     static func readWholeFile(_ path: String) throws -> [UInt8] {
-        let fd: Int32
-        switch SystemCalls.openFile(path, flags: O_RDONLY) {
-        case .success(let opened): fd = opened
-        case .failure(let error): throw CheckpointError("cannot read \(path): \(error.message)")
-        }
-        defer { _ = SystemCalls.closeFile(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let result = chunk.withUnsafeMutableBytes { SystemCalls.readChunk(fd, into: $0) }
-            switch result {
-            case .success(0): return bytes
-            case .success(let n): bytes.append(contentsOf: chunk[..<n])
-            case .failure(let error): throw CheckpointError("cannot read \(path): \(error.message)")
-            }
+        do {
+            try Directory.readChunks(of: path) { bytes.append(contentsOf: $0) }
+        } catch let error as OutputError {
+            throw CheckpointError(error.description)
         }
+        return bytes
     }
 
     static func parent(of path: String) -> String {

@@ -78,26 +78,29 @@ public enum Directory {
         }
     }
 
-    /// Copies the regular file `source` to `destination` (created or emptied).
-    public static func copyFile(_ source: String, to destination: String) throws {
-        let input: Int32
-        switch SystemCalls.openFile(source, flags: O_RDONLY) {
-        case .success(let fd): input = fd
-        case .failure(let error): throw OutputError("read", path: source, detail: error.message)
+    /// Reads the file at `path` front to back in 1 MiB pieces, handing each to `body`.
+    public static func readChunks(of path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd: Int32
+        switch SystemCalls.openFile(path, flags: O_RDONLY) {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw OutputError("read", path: path, detail: error.message)
         }
-        defer { _ = SystemCalls.closeFile(input) }
-        let output = try OutputFile(path: destination)
+        defer { _ = SystemCalls.closeFile(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let n: Int
-            switch SystemCalls.readChunk(input, into: buffer) {
-            case .success(let count): n = count
-            case .failure(let error): throw OutputError("read", path: source, detail: error.message)
+            switch SystemCalls.readChunk(fd, into: buffer) {
+            case .success(0): return
+            case .success(let n): try body(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            case .failure(let error): throw OutputError("read", path: path, detail: error.message)
             }
-            if n == 0 { break }
-            try output.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         }
+    }
+
+    /// Copies the regular file `source` to `destination` (created or emptied).
+    public static func copyFile(_ source: String, to destination: String) throws {
+        let output = try OutputFile(path: destination)
+        try readChunks(of: source) { try output.append($0) }
         try output.sync()
         try output.close()
     }

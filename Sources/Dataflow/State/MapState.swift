@@ -17,6 +17,8 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     @usableFromInline var storage: Storage
     /// RocksDB storage: entries read and written lately, written back in batches.
     @usableFromInline var cache = WriteBackCache<CachedEntry, Value>()
+    /// A (key, user key) entry, as the cache holds it.
+    @usableFromInline typealias CachedEntry = StateEntry<Key, UserKey>
     /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`).
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
     public let operatorID: OperatorID
@@ -45,22 +47,11 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
         return try Value.decode(from: &reader)
     }
 
-    @usableFromInline
-    struct CachedEntry: Hashable {
-        @usableFromInline var key: Key
-        @usableFromInline var userKey: UserKey
-
-        @usableFromInline init(key: Key, userKey: UserKey) {
-            self.key = key
-            self.userKey = userKey
-        }
-    }
-
     @inlinable
     public func get(_ key: Key, _ userKey: UserKey) throws -> Value? {
         switch storage {
         case .memory(let maps): return maps[key]?[userKey]
-        case .rocksDB(let db): return try cached(db, CachedEntry(key: key, userKey: userKey))
+        case .rocksDB(let db): return try cached(db, CachedEntry(key: key, namespace: userKey))
         }
     }
 
@@ -68,7 +59,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     @inlinable
     func cached(_ db: RocksDatabase, _ entry: CachedEntry) throws -> Value? {
         if let slot = cache.slots[entry] { return slot.value }
-        let value = try db.get(entryKey(entry.key, entry.userKey)).map(decodeValue)
+        let value = try db.get(entryKey(entry.key, entry.namespace)).map(decodeValue)
         if cache.isFull { try flush(db) }
         cache.slots[entry] = .init(value: value, dirty: false, indexPending: false)
         return value
@@ -78,7 +69,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
         try cache.flush(db) { entry, slot, writes in
-            let k = entryKey(entry.key, entry.userKey)
+            let k = entryKey(entry.key, entry.namespace)
             guard let value = slot.value else { return writes.append((k, nil)) }
             var writer = StateWriter(capacity: 32)
             value.encode(to: &writer)
@@ -110,7 +101,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
             defer { storage = .memory(maps) }
             return try body(&maps[key, default: [:]][userKey])
         case .rocksDB(let db):
-            let entry = CachedEntry(key: key, userKey: userKey)
+            let entry = CachedEntry(key: key, namespace: userKey)
             let old = try cached(db, entry)
             var value = old
             let result = try body(&value)

@@ -12,23 +12,7 @@
 /// compiler specializes every access for the operator's key and value types. Where the
 /// entries live is its `storage`, chosen by the backend that made it.
 public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: StateCodable> {
-    @usableFromInline
-    struct Entry: Hashable {
-        @usableFromInline var key: Key
-        @usableFromInline var namespace: Namespace
-
-        @usableFromInline init(key: Key, namespace: Namespace) {
-            self.key = key
-            self.namespace = namespace
-        }
-
-        /// Chains the parts' own raw hashes, so that a key with a fast hash (a
-        /// fingerprint) keeps it inside the entry.
-        @inlinable
-        func _rawHashValue(seed: Int) -> Int {
-            key._rawHashValue(seed: namespace._rawHashValue(seed: seed))
-        }
-    }
+    @usableFromInline typealias Entry = StateEntry<Key, Namespace>
 
     @usableFromInline
     struct Stored {
