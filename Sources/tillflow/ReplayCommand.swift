@@ -64,6 +64,7 @@ struct Replay: ParsableCommand {
         options.dedupHorizonMs = dedupHorizon.milliseconds
         options.lowStockThreshold = Int64(lowStockThreshold)
         options.batchLines = batchLines
+        options.parallelism = parallelism ?? ProcessorCount.online
         let files = input.map(InputFile.init(path:))
         let started = Clock.now
         StopSignal.install()

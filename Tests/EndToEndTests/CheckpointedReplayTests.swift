@@ -31,11 +31,12 @@ import Testing
     }
 
     /// Runs `job` into `out`; throws `Crash` after `stopAfter` batches if given.
-    func run(_ input: String, out: String, backend kind: StateBackendKind, stopAfter: Int?, job kind2: JobKind = .edge) throws {
+    func run(_ input: String, out: String, backend kind: StateBackendKind, stopAfter: Int?, job kind2: JobKind = .edge,
+             options: JobOptions = Self.options) throws {
         let store = CheckpointStore(directory: out + "/.state/checkpoints")
         let latest = try store.usable { Issue.record("unexpected unusable checkpoint: \($0)") }.first
         let manifest = try latest?.manifest.get()
-        let job = try ReplayJob(kind2, inputs: [InputFile(path: input)], outputDirectory: out, options: Self.options,
+        let job = try ReplayJob(kind2, inputs: [InputFile(path: input)], outputDirectory: out, options: options,
                                 state: try makeBackend(kind, out + "/.state", restoring: latest?.statePath),
                                 resumingFrom: manifest)
         let clock = LogicalClock()

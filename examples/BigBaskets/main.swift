@@ -46,8 +46,7 @@ let minItems = arguments.count > 2 ? Int64(arguments[2]) ?? 10 : 10
 do {
     let files = [InputFile(path: arguments[1])]
     let graph = JobGraph()
-    let lines = graph.source("input", try FileLineSource(files: files))
-    let stage = try ValidationStage(lines: lines, files: files, options: JobOptions())
+    let (stage, _) = try ValidationStage.reading(files, into: graph, options: JobOptions())
     stage.deadLetters.sink("count-rejections", CountRejections())
     let windows = try stage.valid
         .filter("big-baskets") { $0.kind == .sale && $0.itemsSold >= minItems }

@@ -86,6 +86,50 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One exchange hop: batches of 1,000 decoded transactions handed to a consumer on
+    // another thread through the bounded queue (`PipelineExchange`), then drained.
+    final class Count: BatchConsumer {
+        var records = 0
+        func consume(_ batch: Batch<Transaction>) { records += batch.records.count }
+        func finish() {}
+    }
+    let batches = stride(from: 0, to: transactions.count, by: 1_000).map {
+        Batch(records: Array(transactions[$0 ..< min($0 + 1_000, transactions.count)]))
+    }
+    Benchmark("exchangeHop.x\(records)") { benchmark in
+        let exchange = PipelineExchange<Transaction>()
+        let count = Count()
+        exchange.output.attach(count)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for batch in batches { try exchange.consume(batch) }
+            try exchange.drain()
+        }
+        benchmark.stopMeasurement()
+        blackHole(count.records)
+    }
+
+    // Decoding on two worker threads, results back in input order (`OrderedParallelMap`).
+    let lineBatches = stride(from: 0, to: json.origins.count, by: 1_000).map {
+        json.origins[$0 ..< min($0 + 1_000, json.origins.count)].map {
+            InputLine(origin: $0, fullLength: $0.raw.count, format: .jsonLines)
+        }
+    }
+    Benchmark("parallelDecode.workers2.x\(records)") { benchmark in
+        let decoding = TransactionDecoding(decoder: decoder, writesValidJSON: true)
+        let workers = OrderedParallelMap<[InputLine], DecodedChunk>(workers: 2) { decoding.decode($0, csvLayout: nil) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var decoded = 0
+            for lines in lineBatches {
+                if workers.isFull { decoded += workers.next()!.transactions.count }
+                workers.submit(lines)
+            }
+            while let chunk = workers.next() { decoded += chunk.transactions.count }
+            blackHole(decoded)
+        }
+    }
+
     // One state update (read, change, write) per record, per backend.
     for backendName in ["memory", "rocksdb"] {
         Benchmark("stateUpdate.\(backendName).x\(records)") { benchmark in

@@ -10,6 +10,8 @@ public final class JobGraph {
     var sources: [any SourceDriver] = []
     /// Operators with state of their own outside the backend, in registration order.
     private var checkpointed: [(OperatorID, any CheckpointedOperator)] = []
+    /// Thread boundaries, upstream ones first (the order they were declared in).
+    private var boundaries: [any ThreadBoundary] = []
 
     public init(state: any StateBackend = MemoryStateBackend()) {
         self.state = state
@@ -30,9 +32,24 @@ public final class JobGraph {
         register(id, checkpointing: op)
     }
 
+    /// Claims `id` for an operator that runs what follows it on another thread.
+    public func register(_ id: OperatorID, boundary: any ThreadBoundary) {
+        register(id)
+        boundaries.append(boundary)
+    }
+
+    /// Waits until every operator has processed everything given to it, whatever thread
+    /// it runs on. Upstream boundaries drain first, since draining one may hand more to
+    /// those after it.
+    public func drain() throws {
+        for boundary in boundaries { try boundary.drain() }
+    }
+
     /// Each checkpointed operator's own state, by id: the operator part of a checkpoint.
+    /// Drains the job first, so that every operator's state is as of the same moment.
     public func snapshotOperators() throws -> [(OperatorID, [UInt8])] {
-        try checkpointed.map { id, op in
+        try drain()
+        return try checkpointed.map { id, op in
             var writer = StateWriter(capacity: 64)
             try op.snapshot(into: &writer)
             return (id, writer.bytes)

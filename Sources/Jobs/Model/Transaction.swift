@@ -37,6 +37,10 @@ public struct Transaction: Sendable {
     /// The total as written, when it differed from the items' sum and the policy corrected it.
     public var originalTotalMinor: Int64?
     public var origin: LineOrigin
+    /// This transaction's line of `valid.jsonl`, when a decoding worker wrote it ahead
+    /// (at parallelism above 1, so that the sequential part of a run only copies it);
+    /// empty otherwise. A slice of one buffer per decoded batch.
+    public var validJSON: ArraySlice<UInt8> = []
 
     public init(txID: String, storeID: String, terminalID: String, eventTime: Int64, kind: TransactionKind,
                 currency: Currency, items: [LineItem], itemCount: Int64?, totalMinor: Int64,

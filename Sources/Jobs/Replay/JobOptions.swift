@@ -11,6 +11,10 @@ public struct JobOptions: Sendable {
     public var reservationTTLMs: Int64 = 15 * 60_000
     /// Lines per batch read from the input files.
     public var batchLines: Int = 4096
+    /// Threads the job's parallel steps run on; 1 runs the whole job on the caller's
+    /// thread. Results do not depend on it (spec section 0), so a checkpoint taken at
+    /// one parallelism restores at another.
+    public var parallelism: Int = 1
 
     public init() {}
 }

@@ -11,7 +11,7 @@ public final class ReplayJob {
     public let options: JobOptions
     /// The job's output files by name, as checkpoints commit their lengths.
     public private(set) var outputs: [(name: String, file: OutputFile)] = []
-    private let source: SourceProbe
+    private let source: TransactionLineSource
     private let resumingFrom: CheckpointManifest?
 
     /// Opens every input (a missing or unreadable file fails here, before any output is
@@ -27,16 +27,14 @@ public final class ReplayJob {
         self.options = options
         self.resumingFrom = checkpoint
         graph = JobGraph(state: state)
-        let fileSource = try FileLineSource(files: inputs, batchLines: options.batchLines)
-        source = SourceProbe(fileSource)
-        let lines = graph.source("input", source)
+        let (stage, source) = try ValidationStage.reading(inputs, into: graph, options: options, mixed: kind.includesInventory)
+        self.source = source
         graph.registerCheckpointed("replay-statistics", RunCounts(statistics, source))
-        let stage = try ValidationStage(lines: lines, files: inputs, options: options, mixed: kind.includesInventory)
         let stats = statistics
 
         stage.valid.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
             stats.valid += 1
-            tx.writeJSON(into: &out)
+            if tx.validJSON.isEmpty { tx.writeJSON(into: &out) } else { out.append(contentsOf: tx.validJSON) }
         })
         let names = inputs.map(\.baseName)
         let invalid = JSONLinesSink<DeadLetter>(
@@ -78,7 +76,9 @@ public final class ReplayJob {
     private func wireTurnover(_ valid: Stream<Transaction>, options: JobOptions, outputDirectory: String) throws {
         let stats = statistics
         let window = TumblingWindow(sizeMs: options.windowMs, allowedLatenessMs: options.allowedLatenessMs)
-        let stores = try valid
+        // Above parallelism 1 the windows run on a thread of their own, beside dedup.
+        let transactions = options.parallelism > 1 ? valid.exchange("turnover-exchange") : valid
+        let stores = try transactions
             .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
             .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
         stores.results.sink("turnover-sink", JSONLinesSink(file: try output("turnover.jsonl", in: outputDirectory)) { row, out in
@@ -168,12 +168,19 @@ public final class ReplayJob {
     /// of input, marked finished. A resumed run that had finished does nothing.
     public func run(checkpoints: CheckpointCoordinator? = nil, afterBatch: ((ReplayJob) throws -> Void)? = nil) throws {
         if !isFinished {
-            if let checkpoints, checkpoints.latest == nil { try checkpoints.checkpoint() }
-            try JobRunner(graph).run(afterBatch: { [unowned self] _ in
-                try checkpoints?.checkpointIfDue()
-                try afterBatch?(self)
-            })
-            try checkpoints?.checkpoint(finished: true)
+            do {
+                if let checkpoints, checkpoints.latest == nil { try checkpoints.checkpoint() }
+                try JobRunner(graph).run(afterBatch: { [unowned self] _ in
+                    try checkpoints?.checkpointIfDue()
+                    try afterBatch?(self)
+                })
+                try checkpoints?.checkpoint(finished: true)
+            } catch {
+                // Operators on other threads finish what they were given before the
+                // failure is reported: nothing writes to the outputs after `run` returns.
+                try? graph.drain()
+                throw error
+            }
         }
         for (_, file) in outputs { try file.close() }
     }
@@ -183,9 +190,9 @@ public final class ReplayJob {
 /// checkpoints so that a resumed run's summary covers the whole input.
 final class RunCounts: CheckpointedOperator {
     let statistics: ReplayStatistics
-    let source: SourceProbe
+    let source: TransactionLineSource
 
-    init(_ statistics: ReplayStatistics, _ source: SourceProbe) {
+    init(_ statistics: ReplayStatistics, _ source: TransactionLineSource) {
         self.statistics = statistics
         self.source = source
     }
@@ -199,20 +206,9 @@ final class RunCounts: CheckpointedOperator {
     func restore(from reader: inout StateReader) throws {
         let lines = try reader.readInt64()
         let bytes = try reader.readInt64()
-        source.source.restoreCounts(linesRead: lines, bytesRead: bytes)
+        source.restoreCounts(linesRead: lines, bytesRead: bytes)
         try statistics.restore(from: &reader)
     }
-}
-
-/// The file source, observable while the job runs (for progress and statistics).
-final class SourceProbe: Source {
-    var source: FileLineSource
-    init(_ source: FileLineSource) { self.source = source }
-    func next() throws -> Batch<InputLine>? { try source.next() }
-    var position: SourcePosition { source.position }
-    func seek(to position: SourcePosition) throws { try source.seek(to: position) }
-    var linesRead: Int64 { source.linesRead }
-    var bytesRead: Int64 { source.bytesRead }
 }
 
 /// Counts the records of a stream (for statistics) and keeps nothing.

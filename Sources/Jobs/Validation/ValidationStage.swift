@@ -11,20 +11,36 @@ public struct ValidationStage {
     /// Valid inventory events, when the lines are a mixed stream.
     public let inventoryEvents: Stream<InventoryEvent>?
 
+    /// Reads `files` into `graph` through a `TransactionLineSource` (source `input`,
+    /// its CSV headers checkpointed as `validate`) decoding on `options.parallelism`
+    /// threads, and validates what it delivers.
+    ///
     /// - Parameter mixed: the lines carry inventory events as well as transactions.
-    public init(lines: Stream<InputLine>, files: [InputFile], options: JobOptions, mixed: Bool = false) throws {
-        let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch), files: files,
-                                           inventory: mixed ? InventoryLineDecoder() : nil)
-        lines.attach("validate", decoding)
-        let graph = lines.graph
-        let checked = Stream(graph: graph, port: decoding.valid)
-        let rejected = Stream(graph: graph, port: decoding.invalid)
+    public static func reading(_ files: [InputFile], into graph: JobGraph, options: JobOptions,
+                               mixed: Bool = false) throws -> (stage: ValidationStage, source: TransactionLineSource) {
+        let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch),
+                                           inventory: mixed ? InventoryLineDecoder() : nil,
+                                           writesValidJSON: options.parallelism > 1)
+        let source = try TransactionLineSource(files: files, decoding: decoding, parallelism: options.parallelism,
+                                               batchLines: options.batchLines)
+        let decoded = graph.source("input", source)
+        graph.registerCheckpointed("validate", source)
+        return (try ValidationStage(decoded: decoded, options: options, mixed: mixed), source)
+    }
+
+    /// Validates decoded chunks: routes them, then deduplicates the transactions.
+    public init(decoded: Stream<DecodedChunk>, options: JobOptions, mixed: Bool = false) throws {
+        let routing = DecodedChunkRouting()
+        decoded.attach("route-decoded", routing)
+        let graph = decoded.graph
+        let checked = Stream(graph: graph, port: routing.valid)
+        let rejected = Stream(graph: graph, port: routing.invalid)
         let deduplicated = try checked
             .keyBy { TransactionKey(storeID: $0.storeID, txID: $0.txID) }
             .process("dedup", DeduplicateTransactions(horizonMs: options.dedupHorizonMs),
                      assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime })
         valid = deduplicated.main
-        inventoryEvents = mixed ? Stream(graph: graph, port: decoding.events) : nil
+        inventoryEvents = mixed ? Stream(graph: graph, port: routing.events) : nil
         deadLetters = rejected.union("dead-letters", deduplicated.side)
     }
 }
