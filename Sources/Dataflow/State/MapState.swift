@@ -68,12 +68,13 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     /// Writes the cached changes to RocksDB.
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
+        let operatorID = self.operatorID, name = self.name
         try cache.flush(db) { entry, slot, writes in
-            let k = entryKey(entry.key, entry.namespace)
-            guard let value = slot.value else { return writes.append((k, nil)) }
-            var writer = StateWriter(capacity: 32)
-            value.encode(to: &writer)
-            writes.append((k, writer.bytes))
+            let key = { (w: inout StateWriter) in
+                StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
+            }
+            guard let value = slot.value else { return writes.append(key: key, value: nil) }
+            writes.append(key: key) { value.encode(to: &$0) }
         }
     }
 

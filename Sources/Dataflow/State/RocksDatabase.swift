@@ -211,4 +211,13 @@ public final class RocksWriteBatch {
             k.withMemoryRebound(to: CChar.self) { rocksdb_writebatch_delete(batch, $0.baseAddress, k.count) }
         }
     }
+
+    public func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        rocksdb_writebatch_put(batch, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+                               value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
+    }
+
+    public func delete(_ key: UnsafeRawBufferPointer) {
+        rocksdb_writebatch_delete(batch, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count)
+    }
 }

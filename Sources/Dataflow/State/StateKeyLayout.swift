@@ -11,12 +11,31 @@ public enum StateKeyLayout {
         operator: OperatorID, state: String, key: K, namespace: N
     ) -> [UInt8] {
         var writer = StateWriter(capacity: 64)
+        write(operator: `operator`, state: state, key: key, namespace: namespace, to: &writer)
+        return writer.bytes
+    }
+
+    /// Appends an entry's key to `writer`.
+    @inlinable
+    public static func write<K: StateKey, N: StateCodable>(
+        operator: OperatorID, state: String, key: K, namespace: N, to writer: inout StateWriter
+    ) {
         writer.write(KeyGroup(of: key).index)
         writer.write(`operator`.name)
         writer.write(state)
         key.encode(to: &writer)
         namespace.encode(to: &writer)
-        return writer.bytes
+    }
+
+    /// Appends the TTL index key of the entry whose key `entry` writes (see `expiryIndexKey`).
+    @inlinable
+    public static func writeExpiryIndexKey(operator: OperatorID, state: String, expiresAt: Int64,
+                                           entry: (inout StateWriter) -> Void, to writer: inout StateWriter) {
+        writer.write(indexMarker)
+        writer.write(`operator`.name)
+        writer.write(state)
+        writer.write(expiresAt)
+        entry(&writer)
     }
 
     /// The common prefix of every entry of one state of one operator in one key group.

@@ -125,12 +125,21 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
+        let operatorID = self.operatorID, name = self.name
         try cache.flush(db) { entry, slot, writes in
-            let k = entryKey(entry.key, entry.namespace)
-            guard let stored = slot.value else { return writes.append((k, nil)) }
-            writes.append((k, storedBytes(stored)))
+            let key = { (w: inout StateWriter) in
+                StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
+            }
+            guard let stored = slot.value else { return writes.append(key: key, value: nil) }
+            writes.append(key: key) { w in
+                w.write(stored.expiresAt)
+                stored.value.encode(to: &w)
+            }
             if slot.indexPending {
-                writes.append((StateKeyLayout.expiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt, entry: k), []))
+                writes.append(key: { w in
+                    StateKeyLayout.writeExpiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt,
+                                                       entry: key, to: &w)
+                }, value: { _ in })
             }
         }
     }

@@ -42,22 +42,14 @@ struct WriteBackCache<Entry: Hashable, Value> {
 
     /// Writes the dirty entries in one batch, sorted by key (RocksDB's memtable inserts a
     /// run of ascending keys much faster than the same keys at random), and marks them
-    /// clean; a full cache is emptied. `changes` says what an entry writes: keys with
-    /// their value, or `nil` for a delete.
+    /// clean; a full cache is emptied. `changes` says what an entry writes, into
+    /// `SortedWrites`: keys with their value, or deletes.
     @inlinable
-    mutating func flush(_ database: RocksDatabase,
-                        _ changes: (Entry, Slot, inout [(key: [UInt8], value: [UInt8]?)]) throws -> Void) throws {
-        var writes: [(key: [UInt8], value: [UInt8]?)] = []
+    mutating func flush(_ database: RocksDatabase, _ changes: (Entry, Slot, inout SortedWrites) throws -> Void) throws {
+        var writes = SortedWrites(expected: slots.count)
         for (entry, slot) in slots where slot.dirty { try changes(entry, slot, &writes) }
         let any = !writes.isEmpty
-        if any {
-            writes.sort { byteOrder($0.key, $1.key) }
-            try database.write { batch in
-                for w in writes {
-                    if let value = w.value { batch.put(w.key, value) } else { batch.delete(w.key) }
-                }
-            }
-        }
+        if any { try writes.write(to: database) }
         if isFull {
             slots.removeAll(keepingCapacity: true)
         } else if any {
@@ -68,12 +60,77 @@ struct WriteBackCache<Entry: Hashable, Value> {
     }
 }
 
-/// RocksDB's key order (bytewise), with `memcmp`.
-@inlinable
-func byteOrder(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    let n = min(a.count, b.count)
-    let c = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
-    return c != 0 ? c < 0 : a.count < b.count
+/// Puts and deletes gathered for one RocksDB write batch, applied in key order.
+///
+/// Keys and values lie back to back in one buffer and each write is four integers, so
+/// a flush of 65,536 entries costs a handful of allocations, and sorting moves small
+/// plain records compared with `memcmp`, with no reference counting. (The first version
+/// kept two arrays per write: their allocation, sorting and freeing were a fifth of a
+/// RocksDB turnover run.)
+@usableFromInline
+struct SortedWrites {
+    @usableFromInline
+    struct Write {
+        @usableFromInline var keyStart: Int
+        @usableFromInline var keyLength: Int
+        @usableFromInline var valueStart: Int
+        /// -1: a delete.
+        @usableFromInline var valueLength: Int
+
+        @usableFromInline init(keyStart: Int, keyLength: Int, valueStart: Int, valueLength: Int) {
+            self.keyStart = keyStart
+            self.keyLength = keyLength
+            self.valueStart = valueStart
+            self.valueLength = valueLength
+        }
+    }
+
+    @usableFromInline var buffer: StateWriter
+    @usableFromInline var writes: [Write] = []
+
+    @inlinable init(expected: Int) {
+        buffer = StateWriter(capacity: min(expected, 1 << 16) * 64)
+        writes.reserveCapacity(min(expected, 1 << 16))
+    }
+
+    @inlinable var isEmpty: Bool { writes.isEmpty }
+
+    /// A put of the key `key` writes and the value `value` writes; a delete without `value`.
+    @inlinable
+    mutating func append(key: (inout StateWriter) -> Void, value: ((inout StateWriter) -> Void)?) {
+        let keyStart = buffer.bytes.count
+        key(&buffer)
+        let valueStart = buffer.bytes.count
+        var valueLength = -1
+        if let value {
+            value(&buffer)
+            valueLength = buffer.bytes.count - valueStart
+        }
+        writes.append(Write(keyStart: keyStart, keyLength: valueStart - keyStart, valueStart: valueStart,
+                            valueLength: valueLength))
+    }
+
+    /// Sorts the writes by key (bytewise, RocksDB's order) and applies them in one batch.
+    @inlinable
+    mutating func write(to database: RocksDatabase) throws {
+        try buffer.bytes.withUnsafeBytes { bytes in
+            let base = bytes.baseAddress!
+            writes.sort { a, b in
+                let c = memcmp(base + a.keyStart, base + b.keyStart, min(a.keyLength, b.keyLength))
+                return c != 0 ? c < 0 : a.keyLength < b.keyLength
+            }
+            try database.write { batch in
+                for w in writes {
+                    let key = UnsafeRawBufferPointer(start: base + w.keyStart, count: w.keyLength)
+                    if w.valueLength >= 0 {
+                        batch.put(key, UnsafeRawBufferPointer(start: base + w.valueStart, count: w.valueLength))
+                    } else {
+                        batch.delete(key)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A state whose RocksDB writes may wait in a `WriteBackCache`.
