@@ -87,6 +87,31 @@ awk -v count="$COUNT" -v runs="$RUNS" '
         }
     }' "$RESULTS"
 
+# The ratios issue 5 sets targets on: parallelism 2 against 1, checkpoints every second
+# against none, each from the medians above.
+awk -v count="$COUNT" '
+    function median(list,    n, a, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { rate[$1] = rate[$1] " " count / $2 }
+    END {
+        print ""
+        print "| ratio | value |"
+        print "|---|---:|"
+        split("csv jsonl", formats, " "); split("memory rocksdb", states, " "); split("none 1s", ckpts, " ")
+        for (f = 1; f <= 2; f++) for (s = 1; s <= 2; s++) for (c = 1; c <= 2; c++) {
+            one = formats[f] "-p1-" states[s] "-ckpt" ckpts[c]; two = formats[f] "-p2-" states[s] "-ckpt" ckpts[c]
+            if (rate[one] != "" && rate[two] != "") printf "| %s p2 / p1 | %.2fx |\n", formats[f] "-" states[s] "-ckpt" ckpts[c], median(rate[two]) / median(rate[one])
+        }
+        for (f = 1; f <= 2; f++) for (p = 1; p <= 2; p++) for (s = 1; s <= 2; s++) {
+            base = formats[f] "-p" p "-" states[s]
+            if (rate[base "-ckptnone"] != "" && rate[base "-ckpt1s"] != "")
+                printf "| %s ckpt1s / ckptnone | %.0f%% |\n", base, 100 * median(rate[base "-ckpt1s"]) / median(rate[base "-ckptnone"])
+        }
+    }' "$RESULTS"
+
 cp "$T" "$DIR/tillflow-stripped" && strip "$DIR/tillflow-stripped"
 echo
 echo "tillflow release binary, stripped: $(( $(stat -c %s "$DIR/tillflow-stripped") / 1024 / 1024 )) MiB"
