@@ -32,7 +32,11 @@ public final class ReplayJob {
         graph.registerCheckpointed("replay-statistics", RunCounts(statistics, source))
         let stats = statistics
 
-        stage.valid.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
+        // Above parallelism 1, the valid output and the turnover windows run on a thread of
+        // their own, beside decoding and dedup (the inventory stage stays with dedup, where
+        // the inventory events are).
+        let accepted = options.parallelism > 1 ? stage.valid.exchange("accepted-exchange") : stage.valid
+        accepted.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
             stats.valid += 1
             if tx.validJSON.isEmpty { tx.writeJSON(into: &out) } else { out.append(contentsOf: tx.validJSON) }
         })
@@ -45,7 +49,7 @@ public final class ReplayJob {
             letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         }
         stage.deadLetters.sink("invalid-sink", invalid)
-        if kind.includesTurnover { try wireTurnover(stage.valid, options: options, outputDirectory: outputDirectory) }
+        if kind.includesTurnover { try wireTurnover(accepted, options: options, outputDirectory: outputDirectory) }
         if kind.includesInventory {
             try wireInventory(stage.valid, stage.inventoryEvents!, options: options, outputDirectory: outputDirectory)
         }
@@ -76,9 +80,7 @@ public final class ReplayJob {
     private func wireTurnover(_ valid: Stream<Transaction>, options: JobOptions, outputDirectory: String) throws {
         let stats = statistics
         let window = TumblingWindow(sizeMs: options.windowMs, allowedLatenessMs: options.allowedLatenessMs)
-        // Above parallelism 1 the windows run on a thread of their own, beside dedup.
-        let transactions = options.parallelism > 1 ? valid.exchange("turnover-exchange") : valid
-        let stores = try transactions
+        let stores = try valid
             .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
             .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
         stores.results.sink("turnover-sink", JSONLinesSink(file: try output("turnover.jsonl", in: outputDirectory)) { row, out in
