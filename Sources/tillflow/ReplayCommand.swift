@@ -103,6 +103,7 @@ struct Replay: ParsableCommand {
                                     resumedFrom: resumed, restoreSeconds: restoreSeconds, checkpoints: checkpoints,
                                     outputDirectory: out)
         print(summary.text)
+        if replay.graph.state.kind == .memory { KeptUntilExit.objects.append(replay) }
     }
 }
 

@@ -13,6 +13,7 @@ struct Tillflow: ParsableCommand {
     /// Every failure ends in one line on standard error and a non-zero exit: never a
     /// stack trace, never the usage text after a mistake (`--help` shows it).
     static func main() {
+        MallocArenas.limit()
         do {
             var command = try parseAsRoot()
             try command.run()

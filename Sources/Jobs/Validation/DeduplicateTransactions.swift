@@ -29,15 +29,14 @@ public struct DeduplicateTransactions: KeyedProcessFunction {
     }
 
     public mutating func processElement(_ tx: Transaction, key: TransactionKey, context: ProcessContext<Self>) throws {
-        if let firstSeen = try seen.get(key, NoNamespace()) {
+        let (expiry, overflow) = tx.eventTime.addingReportingOverflow(horizonMs)
+        if let firstSeen = try seen.putIfAbsent(key, NoNamespace(), tx.eventTime, expiringAt: overflow ? .max : expiry) {
             context.emitSide(DeadLetter(
                 Rejection(.duplicate, field: "tx_id",
                           detail: "store \(key.storeID) already has tx_id \(key.txID) (event_time \(firstSeen))"),
                 origin: tx.origin))
             return
         }
-        let (expiry, overflow) = tx.eventTime.addingReportingOverflow(horizonMs)
-        try seen.put(key, NoNamespace(), tx.eventTime, expiringAt: overflow ? .max : expiry)
         context.emit(tx)
     }
 }
