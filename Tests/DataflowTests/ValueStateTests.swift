@@ -4,7 +4,9 @@ import Testing
 
 /// The backends every state specification below runs against.
 enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
-    case memory, rocksDB
+    /// `rocksDBWritingInBackground`: RocksDB with full write-back caches written on the
+    /// database's writer thread, as above parallelism 1.
+    case memory, rocksDB, rocksDBWritingInBackground
 
     var testDescription: String { rawValue }
 
@@ -12,9 +14,11 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .memory:
             return MemoryStateBackend()
-        case .rocksDB:
+        case .rocksDB, .rocksDBWritingInBackground:
             let dir = NSTemporaryDirectory() + "tillflow-state-" + UUID().uuidString
-            return try RocksDBStateBackend(directory: dir, memoryBudget: 32 << 20)
+            let backend = try RocksDBStateBackend(directory: dir, memoryBudget: 32 << 20)
+            backend.writesInBackground = self == .rocksDBWritingInBackground
+            return backend
         }
     }
 
@@ -22,7 +26,10 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
     func restore(from checkpoint: String, into directory: String) throws -> any StateBackend {
         switch self {
         case .memory: return try MemoryStateBackend(restoringFrom: checkpoint)
-        case .rocksDB: return try RocksDBStateBackend(directory: directory, memoryBudget: 32 << 20, restoringFrom: checkpoint)
+        case .rocksDB, .rocksDBWritingInBackground:
+            let backend = try RocksDBStateBackend(directory: directory, memoryBudget: 32 << 20, restoringFrom: checkpoint)
+            backend.writesInBackground = self == .rocksDBWritingInBackground
+            return backend
         }
     }
 
