@@ -4,9 +4,7 @@ import Testing
 
 /// The backends every state specification below runs against.
 enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
-    /// `rocksDBWritingInBackground`: RocksDB with full write-back caches written on the
-    /// database's writer thread, as above parallelism 1.
-    case memory, rocksDB, rocksDBWritingInBackground
+    case memory, rocksDB
 
     var testDescription: String { rawValue }
 
@@ -14,11 +12,9 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .memory:
             return MemoryStateBackend()
-        case .rocksDB, .rocksDBWritingInBackground:
+        case .rocksDB:
             let dir = NSTemporaryDirectory() + "tillflow-state-" + UUID().uuidString
-            let backend = try RocksDBStateBackend(directory: dir, memoryBudget: 32 << 20)
-            backend.writesInBackground = self == .rocksDBWritingInBackground
-            return backend
+            return try RocksDBStateBackend(directory: dir, memoryBudget: 32 << 20)
         }
     }
 
@@ -26,10 +22,7 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
     func restore(from checkpoint: String, into directory: String) throws -> any StateBackend {
         switch self {
         case .memory: return try MemoryStateBackend(restoringFrom: checkpoint)
-        case .rocksDB, .rocksDBWritingInBackground:
-            let backend = try RocksDBStateBackend(directory: directory, memoryBudget: 32 << 20, restoringFrom: checkpoint)
-            backend.writesInBackground = self == .rocksDBWritingInBackground
-            return backend
+        case .rocksDB: return try RocksDBStateBackend(directory: directory, memoryBudget: 32 << 20, restoringFrom: checkpoint)
         }
     }
 

@@ -58,18 +58,18 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     /// The entry's value, from the cache or else from RocksDB (then cached).
     @inlinable
     func cached(_ db: RocksDatabase, _ entry: CachedEntry) throws -> Value? {
-        if let slot = cache.slot(entry) { return slot.value }
+        if let slot = cache.slots[entry] { return slot.value }
         let value = try db.get(entryKey(entry.key, entry.namespace)).map(decodeValue)
-        if cache.isFull { try flush(db, makingRoom: true) }
+        if cache.isFull { try flush(db) }
         cache.slots[entry] = .init(value: value, dirty: false, indexPending: false)
         return value
     }
 
     /// Writes the cached changes to RocksDB.
     @usableFromInline
-    func flush(_ db: RocksDatabase, makingRoom: Bool = false) throws {
+    func flush(_ db: RocksDatabase) throws {
         let operatorID = self.operatorID, name = self.name
-        try cache.flush(db, makingRoom: makingRoom) { entry, slot, writes in
+        try cache.flush(db) { entry, slot, writes in
             let key = { (w: inout StateWriter) in
                 StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
             }

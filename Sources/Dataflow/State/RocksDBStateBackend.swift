@@ -30,13 +30,6 @@ public final class RocksDBStateBackend: StateBackend {
         database = try RocksDatabase(path: directory, memoryBudget: memoryBudget)
     }
 
-    /// Whether full write-back caches are written on a writer thread of the database's
-    /// (see `RocksDatabase.writesInBackground`).
-    public var writesInBackground: Bool {
-        get { database.writesInBackground }
-        set { database.writesInBackground = newValue }
-    }
-
     public func checkpoint(into directory: String) throws {
         for state in registry.all { try (state as? any WriteBackState)?.flush() }
         try database.checkpoint(into: directory)

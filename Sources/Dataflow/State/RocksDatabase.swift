@@ -1,4 +1,3 @@
-import Dispatch
 import CRocksDB
 
 /// A RocksDB database through its C API: the byte store under the RocksDB state backend.
@@ -114,36 +113,6 @@ public final class RocksDatabase: @unchecked Sendable {
         try check(error, "delete")
     }
 
-    /// Whether full write-back caches hand their writes to a writer thread (`writeInBackground`)
-    /// instead of writing them on the job's thread: set above parallelism 1, where the
-    /// thread that decides (dedup) is the one the whole job waits for.
-    public var writesInBackground = false
-    private lazy var writer = DispatchQueue(label: "tillflow.rocksdb-writer")
-
-    /// Returns once every write handed to the writer thread is applied, so that nothing
-    /// touches the database after its owner is done with it (a process exiting while a
-    /// write runs aborts inside RocksDB).
-    public func finishBackgroundWrites() {
-        if writesInBackground { writer.sync {} }
-    }
-
-    /// Sorts and applies `writes` on the database's writer thread, one such write after
-    /// another; the caller waits on the result before relying on them.
-    @usableFromInline
-    func writeInBackground(_ writes: SortedWrites) -> BackgroundWrite {
-        let write = BackgroundWrite()
-        writer.async { [self] in
-            var writes = writes
-            do {
-                try writes.write(to: self)
-            } catch {
-                write.failure = error
-            }
-            write.done.signal()
-        }
-        return write
-    }
-
     /// Applies `body`'s puts and deletes in one atomic write (one pass through RocksDB's
     /// write path): an entry and its TTL index key, a watermark's expired entries.
     /// Writes a later read must see go one by one: a batch's writes are invisible until
@@ -217,22 +186,6 @@ public final class RocksDatabase: @unchecked Sendable {
 }
 
 /// Puts and deletes collected to be applied together (`RocksDatabase.write`).
-/// A write running on a database's writer thread.
-@usableFromInline
-final class BackgroundWrite: @unchecked Sendable {
-    let done = DispatchSemaphore(value: 0)
-    /// Set by the writer before `done` is signalled.
-    var failure: (any Error)?
-
-    @usableFromInline init() {}
-
-    /// Waits until the write is applied; throws if it failed.
-    @usableFromInline func wait() throws {
-        done.wait()
-        if let failure { throw failure }
-    }
-}
-
 public final class RocksWriteBatch {
     let batch: OpaquePointer
 

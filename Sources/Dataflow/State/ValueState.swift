@@ -115,18 +115,18 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// The stored entry, from the cache or else from RocksDB (then cached).
     @inlinable
     func cachedStored(_ db: RocksDatabase, _ entry: Entry) throws -> Stored? {
-        if let slot = cache.slot(entry) { return slot.value }
+        if let slot = cache.slots[entry] { return slot.value }
         let stored = try readStored(db, entryKey(entry.key, entry.namespace))
-        if cache.isFull { try flush(db, makingRoom: true) }
+        if cache.isFull { try flush(db) }
         cache.slots[entry] = .init(value: stored, dirty: false, indexPending: false)
         return stored
     }
 
     /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
     @usableFromInline
-    func flush(_ db: RocksDatabase, makingRoom: Bool = false) throws {
+    func flush(_ db: RocksDatabase) throws {
         let operatorID = self.operatorID, name = self.name
-        try cache.flush(db, makingRoom: makingRoom) { entry, slot, writes in
+        try cache.flush(db) { entry, slot, writes in
             let key = { (w: inout StateWriter) in
                 StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
             }
@@ -160,7 +160,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             storage = .memory(entries)
             expiries.append((expiresAt, entry))
         case .rocksDB(let db):
-            if cache.slots[entry] == nil, cache.isFull { try flush(db, makingRoom: true) }
+            if cache.slots[entry] == nil, cache.isFull { try flush(db) }
             cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: true)
             earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
         }

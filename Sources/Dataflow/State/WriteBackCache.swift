@@ -35,46 +35,20 @@ struct WriteBackCache<Entry: Hashable, Value> {
     @usableFromInline static var capacity: Int { 1 << 16 }
 
     @usableFromInline var slots: [Entry: Slot] = [:]
-    /// The previous contents of a full cache while their write runs in the background
-    /// (`RocksDatabase.writesInBackground`): until it is applied, lookups find the
-    /// entries here rather than in RocksDB.
-    @usableFromInline var flushing: [Entry: Slot] = [:]
-    @usableFromInline var backgroundWrite: BackgroundWrite?
 
     @usableFromInline init() {}
 
     @inlinable var isFull: Bool { slots.count >= Self.capacity }
 
-    /// The cached slot of `entry`, in this cache or in the part being written.
-    @inlinable func slot(_ entry: Entry) -> Slot? {
-        if let slot = slots[entry] { return slot }
-        return flushing.isEmpty ? nil : flushing[entry]
-    }
-
     /// Writes the dirty entries in one batch, sorted by key (RocksDB's memtable inserts a
     /// run of ascending keys much faster than the same keys at random), and marks them
     /// clean; a full cache is emptied. `changes` says what an entry writes, into
     /// `SortedWrites`: keys with their value, or deletes.
-    ///
-    /// A full cache `makingRoom` for an entry, of a database that `writesInBackground`,
-    /// hands its writes to the database's writer thread and keeps its entries readable in
-    /// `flushing` meanwhile; every flush first waits for such a write, so RocksDB applies
-    /// one state's writes in the order they were made, and holds them all after any
-    /// other flush (a checkpoint's, a scan's).
     @inlinable
-    mutating func flush(_ database: RocksDatabase, makingRoom: Bool = false,
-                        _ changes: (Entry, Slot, inout SortedWrites) throws -> Void) throws {
-        try finishBackgroundWrite()
+    mutating func flush(_ database: RocksDatabase, _ changes: (Entry, Slot, inout SortedWrites) throws -> Void) throws {
         var writes = SortedWrites(expected: slots.count)
         for (entry, slot) in slots where slot.dirty { try changes(entry, slot, &writes) }
         let any = !writes.isEmpty
-        if makingRoom && isFull && database.writesInBackground {
-            flushing = slots
-            slots = [:]
-            slots.reserveCapacity(Self.capacity)
-            if any { backgroundWrite = database.writeInBackground(writes) }
-            return
-        }
         if any { try writes.write(to: database) }
         if isFull {
             slots.removeAll(keepingCapacity: true)
@@ -83,15 +57,6 @@ struct WriteBackCache<Entry: Hashable, Value> {
                 slots[entry] = Slot(value: slot.value, dirty: false, indexPending: false)
             }
         }
-    }
-
-    /// Waits for the write in the background, if any, and drops what it held.
-    @inlinable
-    mutating func finishBackgroundWrite() throws {
-        guard let write = backgroundWrite else { return }
-        backgroundWrite = nil
-        flushing = [:]
-        try write.wait()
     }
 }
 

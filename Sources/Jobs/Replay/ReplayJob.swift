@@ -27,8 +27,6 @@ public final class ReplayJob {
         self.options = options
         self.resumingFrom = checkpoint
         graph = JobGraph(state: state)
-        // Above parallelism 1, RocksDB writes of full write-back caches leave dedup's thread.
-        if options.parallelism > 1, let rocksDB = state as? RocksDBStateBackend { rocksDB.writesInBackground = true }
         let (stage, source) = try ValidationStage.reading(inputs, into: graph, options: options, mixed: kind.includesInventory)
         self.source = source
         graph.registerCheckpointed("replay-statistics", RunCounts(statistics, source))
@@ -183,20 +181,10 @@ public final class ReplayJob {
                 // Operators on other threads finish what they were given before the
                 // failure is reported: nothing writes to the outputs after `run` returns.
                 try? graph.drain()
-                finishBackgroundWrites()
                 throw error
             }
-            finishBackgroundWrites()
         }
         for (_, file) in outputs { try file.close() }
-    }
-}
-
-extension ReplayJob {
-    /// Waits for RocksDB writes still running on the database's writer thread (above
-    /// parallelism 1): the run's last checkpoint keeps no keyed state, so it does not wait.
-    func finishBackgroundWrites() {
-        (graph.state as? RocksDBStateBackend)?.database.finishBackgroundWrites()
     }
 }
 
