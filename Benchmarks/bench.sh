@@ -28,7 +28,10 @@ dpkg -s libsimdjson-dev >/dev/null 2>&1 || {
 }
 swift build -c release --product tillflow >/dev/null
 T=$(swift build -c release --show-bin-path)/tillflow
-rm -rf "$DIR/floor" && cp -r "$FLOOR_SRC" "$DIR/floor" && make -s -C "$DIR/floor" >/dev/null
+[ -f "$FLOOR_SRC/README.md" ] || { echo "bench.sh: no floor programs in $FLOOR_SRC (set FLOOR_SRC to shared/bench)" >&2; exit 1; }
+rm -rf "$DIR/floor"
+cp -r "$FLOOR_SRC" "$DIR/floor"
+make -s -C "$DIR/floor" >/dev/null
 
 JSONL="$DIR/pos-$COUNT.jsonl"
 CSV="$DIR/pos-$COUNT.csv"
