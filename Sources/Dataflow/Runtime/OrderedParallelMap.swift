@@ -65,10 +65,6 @@ public final class OrderedParallelMap<Input: Sendable, Output: Sendable> {
             }
             nextQueue = (nextQueue + 1) % queues.count
         }
-        if oldest > 0 && oldest == inFlight.count {
-            inFlight.removeAll(keepingCapacity: true)
-            oldest = 0
-        }
         inFlight.append(slot)
     }
 

@@ -6,7 +6,7 @@ import Dataflow
 /// currency) made once per key, and hash tables hash only that: a window slot or timer is
 /// looked up several times per record, and seeding a `Hasher` and running SipHash over
 /// the store id each time was ~5% of a CSV turnover run.
-public struct TurnoverKey: StateKey {
+public struct TurnoverKey: FingerprintedKey {
     public let storeID: String
     public let currency: Currency
     public let fingerprint: UInt64
@@ -20,14 +20,6 @@ public struct TurnoverKey: StateKey {
 
     public static func == (a: TurnoverKey, b: TurnoverKey) -> Bool {
         a.fingerprint == b.fingerprint && a.currency == b.currency && a.storeID == b.storeID
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(fingerprint)
-    }
-
-    public func _rawHashValue(seed: Int) -> Int {
-        StateHashing.mix(fingerprint, seed: seed)
     }
 
     public func encode(to writer: inout StateWriter) {

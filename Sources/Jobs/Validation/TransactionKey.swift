@@ -5,7 +5,7 @@ import Dataflow
 /// Carries a 64-bit fingerprint (FNV-1a of both ids) computed once when the key is
 /// made: hashing feeds only the fingerprint, so growing a table of millions of keys
 /// rehashes without reading the ids' bytes again. Equality still compares the ids.
-public struct TransactionKey: StateKey {
+public struct TransactionKey: FingerprintedKey {
     public let storeID: String
     public let txID: String
     public let fingerprint: UInt64
@@ -20,17 +20,6 @@ public struct TransactionKey: StateKey {
 
     public static func == (a: TransactionKey, b: TransactionKey) -> Bool {
         a.fingerprint == b.fingerprint && a.txID == b.txID && a.storeID == b.storeID
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(fingerprint)
-    }
-
-    /// The hash tables' entry point, answered from the fingerprint without running a
-    /// `Hasher` (its seeding and SipHash rounds were ~10% of a turnover run). The seed,
-    /// which differs per table, is mixed in so that tables do not share a layout.
-    public func _rawHashValue(seed: Int) -> Int {
-        StateHashing.mix(fingerprint, seed: seed)
     }
 
     public func encode(to writer: inout StateWriter) {
