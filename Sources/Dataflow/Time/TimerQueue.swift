@@ -1,32 +1,41 @@
 /// Event-time timers of one operator: each is a (time, key) pair, where the key is
 /// whatever the operator scopes its timers by (a record key and a namespace such as a window).
 ///
-/// What holds:
+/// Each timer carries a **stamp**: the input index of the record that created it (a
+/// timer registered while another fires inherits that one's stamp). What holds:
 /// - registering a timer that is already registered does nothing (it keeps its place);
-/// - timers fire in order of time, and timers of the same time in the order they were
-///   first registered: spec section 0's "things due at the same time happen in input
-///   order of the records that created them";
+/// - timers fire in order of time, timers of the same time in order of stamp (spec
+///   section 0: "things due at the same time happen in input order of the records that
+///   created them"), and timers of the same time and stamp in the order registered;
 /// - a deleted timer never fires.
 ///
-/// The heap holds plain (time, sequence, slot) entries and the keys sit in a slab, so
-/// sifting moves 24-byte values and never retains or releases a key.
+/// Because the order depends on stamps, not on when a queue saw a registration, the
+/// timers of one operator split into key partitions, each with its own queue, fire in
+/// the same order as in one queue once their firings are merged by (time, stamp).
+///
+/// The heap holds plain (time, stamp, sequence, slot) entries and the keys sit in a
+/// slab, so sifting moves 32-byte values and never retains or releases a key.
 ///
 /// - Complexity: register, delete and each fired timer are O(log n).
 public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
     @usableFromInline
     struct Entry: Sendable {
         @usableFromInline var time: Int64
+        @usableFromInline var stamp: UInt64
         @usableFromInline var sequence: UInt64
         @usableFromInline var slot: Int32
 
-        @usableFromInline init(time: Int64, sequence: UInt64, slot: Int32) {
+        @usableFromInline init(time: Int64, stamp: UInt64, sequence: UInt64, slot: Int32) {
             self.time = time
+            self.stamp = stamp
             self.sequence = sequence
             self.slot = slot
         }
 
         @inlinable func precedes(_ other: Entry) -> Bool {
-            time != other.time ? time < other.time : sequence < other.sequence
+            if time != other.time { return time < other.time }
+            if stamp != other.stamp { return stamp < other.stamp }
+            return sequence < other.sequence
         }
     }
 
@@ -41,7 +50,7 @@ public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
         }
     }
 
-    /// A binary min-heap by (time, sequence).
+    /// A binary min-heap by (time, stamp, sequence).
     @usableFromInline var heap: [Entry] = []
     /// Keys of heap entries by slot; `nil` for free slots.
     @usableFromInline var keys: [Key?] = []
@@ -56,8 +65,9 @@ public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
     public var count: Int { live.count }
     public var isEmpty: Bool { live.isEmpty }
 
+    /// Registers a timer created by the record with input index `stamp`.
     @inlinable
-    public mutating func register(_ key: Key, at time: Int64) {
+    public mutating func register(_ key: Key, at time: Int64, stamp: UInt64) {
         let id = TimerID(time: time, key: key)
         if live[id] != nil { return }
         let sequence = nextSequence
@@ -71,7 +81,7 @@ public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
             slot = Int32(keys.count)
             keys.append(key)
         }
-        push(Entry(time: time, sequence: sequence, slot: slot))
+        push(Entry(time: time, stamp: stamp, sequence: sequence, slot: slot))
     }
 
     @inlinable
@@ -91,23 +101,23 @@ public struct TimerQueue<Key: Hashable & Sendable>: Sendable {
 
     /// Removes and returns the next timer due at `watermark`, if any.
     @inlinable
-    public mutating func popDue(at watermark: Watermark) -> (time: Int64, key: Key)? {
+    public mutating func popDue(at watermark: Watermark) -> (time: Int64, stamp: UInt64, key: Key)? {
         while let top = heap.first, watermark.hasReached(top.time) {
             let key = popTop()
             let id = TimerID(time: top.time, key: key)
             if let sequence = live[id], sequence == top.sequence {
                 live[id] = nil
-                return (top.time, key)
+                return (top.time, top.stamp, key)
             }
         }
         return nil
     }
 
     /// All registered timers in firing order (for snapshots and inspection).
-    public func registered() -> [(time: Int64, key: Key)] {
+    public func registered() -> [(time: Int64, stamp: UInt64, key: Key)] {
         heap.sorted { $0.precedes($1) }.compactMap { entry in
             let key = keys[Int(entry.slot)]!
-            return live[TimerID(time: entry.time, key: key)] == entry.sequence ? (entry.time, key) : nil
+            return live[TimerID(time: entry.time, key: key)] == entry.sequence ? (entry.time, entry.stamp, key) : nil
         }
     }
 

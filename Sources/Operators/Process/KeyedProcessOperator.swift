@@ -18,21 +18,18 @@ public struct WatermarkAssignment<Record> {
     }
 }
 
-/// Runs a `KeyedProcessFunction` over a keyed stream, record by record in stream order.
+/// Runs a `KeyedProcessFunction` over a keyed stream, record by record in stream order
+/// (one `KeyedProcessCore` over the whole key space).
 ///
-/// What holds, per record: timers due at the watermark before the record have fired;
-/// the function sees that watermark; then timers that became due (registered in the
-/// past, or by a watermark the record raised) fire in time order. Every watermark the
-/// operator reaches is forwarded on both outputs after the records emitted before it.
+/// Every watermark the operator reaches is forwarded on both outputs after the records
+/// emitted before it. Records are numbered in the order they arrive: a timer's stamp
+/// is the number of the record that created it.
 public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchConsumer {
     public typealias Input = Function.Input
 
-    @usableFromInline var function: Function
-    @usableFromInline let keyOf: (Function.Input) -> Function.Key
-    @usableFromInline let context = ProcessContext<Function>()
-    @usableFromInline var assignment: WatermarkAssignment<Function.Output>?
-    /// The function's states, whose entry expiries follow the operator's watermark.
-    let states: [any WatermarkedState]
+    let core: KeyedProcessCore<Function>
+    /// Records taken so far: the stamp of the next one.
+    var recordsSeen: UInt64 = 0
     public let output = OutputPort<Function.Output>()
     public let sideOutput = OutputPort<Function.Side>()
 
@@ -40,59 +37,30 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
         _ function: Function, keyOf: @escaping (Function.Input) -> Function.Key,
         state: StateScope, assigningWatermarks: WatermarkAssignment<Function.Output>? = nil
     ) throws {
-        self.function = function
-        self.keyOf = keyOf
-        self.assignment = assigningWatermarks
-        try self.function.open(state)
-        states = state.states
+        core = try KeyedProcessCore(function, keyOf: keyOf, state: state, assigningWatermarks: assigningWatermarks)
     }
 
     /// The operator's current watermark.
-    public var watermark: Watermark { context.watermark }
-
+    public var watermark: Watermark { core.context.watermark }
 
     public func consume(_ batch: Batch<Function.Input>) throws {
-        let generates = assignment != nil
+        let core = self.core
+        let generates = core.assignment != nil
         try batch.forEachEvent(
             record: { record in
-                let emittedBefore = context.output.records.count
-                try function.processElement(record, key: keyOf(record), context: context)
-                var raised: Watermark? = nil
-                if assignment != nil {
-                    let out = context.output.records
-                    for i in emittedBefore ..< out.count {
-                        if let w = assignment!.generator.observe(assignment!.eventTime(out[i])) { raised = w }
-                    }
-                }
-                try advance(to: raised ?? context.watermark)
+                try core.process(record, stamp: recordsSeen)
+                recordsSeen &+= 1
             },
             watermark: { w in
-                if !generates { try advance(to: w) }
+                if !generates { try core.advance(to: w) }
             })
-        context.output.progress = batch.progress
-        context.side.progress = batch.progress
+        core.context.output.progress = batch.progress
+        core.context.side.progress = batch.progress
         try flush()
     }
 
-    /// Moves the watermark to `w` (never backwards) and fires every timer due.
-
-    func advance(to w: Watermark) throws {
-        if w > context.watermark {
-            context.watermark = w
-            for state in states { try state.advance(to: w) }
-        }
-        while let (time, timer) = context.timers.popDue(at: context.watermark) {
-            try function.onTimer(time, key: timer.key, scope: timer.scope, context: context)
-        }
-        if context.watermark > context.forwarded {
-            context.forwarded = context.watermark
-            context.output.advanceWatermark(to: context.watermark)
-            context.side.advanceWatermark(to: context.watermark)
-        }
-    }
-
-    @usableFromInline
     func flush() throws {
+        let context = core.context
         try output.emit(context.output)
         try sideOutput.emit(context.side)
         context.output.removeAll()
@@ -100,7 +68,7 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
     }
 
     public func finish() throws {
-        try advance(to: .end)
+        try core.advance(to: .end)
         try flush()
         try output.finish()
         try sideOutput.finish()
@@ -108,41 +76,27 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
 }
 
 extension KeyedProcessOperator: CheckpointedOperator {
-    /// The watermark (its states' expiries follow it), the fused generator's memory and
-    /// every pending timer in firing order; keyed state is the backend's part.
+    /// The watermark (its states' expiries follow it), the fused generator's memory, the
+    /// records seen and every pending timer in firing order (`KeyedProcessSnapshot`).
     public func snapshot(into writer: inout StateWriter) throws {
+        let context = core.context
         precondition(context.output.records.isEmpty && context.side.records.isEmpty, "checkpoint inside a batch")
-        context.watermark.encode(to: &writer)
-        context.forwarded.encode(to: &writer)
-        writer.write(assignment != nil)
-        assignment?.generator.encode(to: &writer)
-        let timers = context.timers.registered()
-        writer.write(UInt64(timers.count))
-        for (time, timer) in timers {
-            writer.write(time)
-            timer.key.encode(to: &writer)
-            timer.scope.encode(to: &writer)
-        }
+        KeyedProcessSnapshot<Function>(
+            watermark: context.watermark, forwarded: context.forwarded, generator: core.assignment?.generator,
+            recordsSeen: recordsSeen, timers: context.timers.registered()
+        ).encode(to: &writer)
     }
 
     public func restore(from reader: inout StateReader) throws {
-        let watermark = try Watermark.decode(from: &reader)
-        context.watermark = watermark
-        context.forwarded = try Watermark.decode(from: &reader)
-        for state in states { try state.advance(to: watermark) }
-        let generates = try reader.readBool()
-        guard generates == (assignment != nil) else {
-            throw CheckpointError("the checkpoint's watermark assignment does not match the operator's")
-        }
-        try assignment?.generator.restore(from: &reader)
+        let snapshot = try KeyedProcessSnapshot<Function>.decode(from: &reader, generates: core.assignment?.generator)
+        let context = core.context
+        context.watermark = snapshot.watermark
+        context.forwarded = snapshot.forwarded
+        for state in core.states { try state.advance(to: snapshot.watermark) }
+        if let generator = snapshot.generator { core.assignment!.generator = generator }
+        recordsSeen = snapshot.recordsSeen
         context.timers = TimerQueue()
-        let count = try reader.readUInt64()
-        for _ in 0 ..< count {
-            let time = try reader.readInt64()
-            let key = try Function.Key.decode(from: &reader)
-            let scope = try Function.TimerScope.decode(from: &reader)
-            context.timers.register(ProcessContext<Function>.TimerKey(key: key, scope: scope), at: time)
-        }
+        for (time, stamp, timer) in snapshot.timers { context.timers.register(timer, at: time, stamp: stamp) }
     }
 }
 

@@ -15,6 +15,9 @@ public final class ProcessContext<Function: KeyedProcessFunction> {
     @usableFromInline var output = Batch<Function.Output>()
     @usableFromInline var side = Batch<Function.Side>()
     @usableFromInline var timers = TimerQueue<TimerKey>()
+    /// The input index of the record the current call stems from: the record being
+    /// processed, or the one that created the timer firing. Timers registered now carry it.
+    @usableFromInline var stamp: UInt64 = 0
 
     init() {}
 
@@ -25,7 +28,7 @@ public final class ProcessContext<Function: KeyedProcessFunction> {
     /// Asks for `onTimer` once the watermark reaches `time`. A time the watermark has
     /// already reached fires right after the current record.
     public func registerTimer(at time: Int64, key: Function.Key, scope: Function.TimerScope) {
-        timers.register(TimerKey(key: key, scope: scope), at: time)
+        timers.register(TimerKey(key: key, scope: scope), at: time, stamp: stamp)
     }
 
     public func deleteTimer(at time: Int64, key: Function.Key, scope: Function.TimerScope) {
