@@ -36,8 +36,12 @@ import Testing
     @Test func killedTwentyTimesAtRandomMomentsTheOutputsEqualOneUninterruptedRun() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f, count: 30_000)
+        let started = Date()
         let reference = try tillflow(replayEdge(input, out: f.directory + "/reference"))
         #expect(reference.status == 0, "\(reference.stderr)")
+        // Kill moments scale with how long a whole run takes on this machine, so that
+        // most runs are killed rather than finishing first, however fast the build is.
+        let wholeRunMs = max(300, Int(Date().timeIntervalSince(started) * 1000))
 
         var random = SystemRandomNumberGenerator()
         let seed = UInt64.random(in: 0 ..< 1 << 32, using: &random)
@@ -45,7 +49,7 @@ import Testing
         var kills = 0
         for _ in 0 ..< 20 {
             lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
-            let delayMs = 30 + Int((lcg >> 33) % 500)
+            let delayMs = 30 + Int((lcg >> 33) % UInt64(wholeRunMs / 10))
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = replayEdge(input, out: f.directory + "/crashed")
