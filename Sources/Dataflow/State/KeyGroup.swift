@@ -15,15 +15,23 @@ public struct KeyGroup: Sendable, Hashable, Comparable {
     @inlinable
     public init<K: StateKey>(of key: K) {
         var writer = StateWriter()
-        key.encode(to: &writer)
-        index = UInt16(truncatingIfNeeded: KeyHash.fnv1a(writer.bytes) % UInt64(KeyGroup.count))
+        self.init(of: key, scratch: &writer)
+    }
+
+    /// The key group of a key, encoding it in `scratch` (emptied first): no allocation
+    /// once the scratch has grown to the keys' size, for routing every record of a batch.
+    @inlinable
+    public init<K: StateKey>(of key: K, scratch: inout StateWriter) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        key.encode(to: &scratch)
+        index = UInt16(truncatingIfNeeded: KeyHash.fnv1a(scratch.bytes) % UInt64(KeyGroup.count))
     }
 
     @inlinable public static func < (a: KeyGroup, b: KeyGroup) -> Bool { a.index < b.index }
 }
 
 /// A contiguous range of key groups, as owned by one task.
-public struct KeyGroupRange: Sendable, Hashable {
+public struct KeyGroupRange: Sendable, Hashable, CustomStringConvertible {
     public var lowerBound: UInt16
     /// Inclusive.
     public var upperBound: UInt16
@@ -36,8 +44,14 @@ public struct KeyGroupRange: Sendable, Hashable {
 
     public static let all = KeyGroupRange(0, UInt16(KeyGroup.count - 1))
 
+    public var description: String { "\(lowerBound)...\(upperBound)" }
+
     @inlinable public func contains(_ group: KeyGroup) -> Bool {
         group.index >= lowerBound && group.index <= upperBound
+    }
+
+    public func overlaps(_ other: KeyGroupRange) -> Bool {
+        lowerBound <= other.upperBound && other.lowerBound <= upperBound
     }
 
     /// The range task `task` of `tasks` owns: groups split as evenly as possible, in order.

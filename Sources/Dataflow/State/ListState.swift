@@ -14,12 +14,13 @@ public final class ListState<Key: StateKey, Namespace: StateNamespace, Element: 
         self.lengths = lengths
     }
 
-    /// Makes the list state `name` of `operator` in `backend`.
-    public convenience init(backend: any StateBackend, operator: OperatorID, name: String) throws {
+    /// Makes the list state `name` of `operator` in `backend`, for the keys in `groups`.
+    public convenience init(backend: any StateBackend, operator: OperatorID, name: String,
+                            groups: KeyGroupRange = .all) throws {
         self.init(
-            elements: try backend.mapState(operator: `operator`, name: name, key: Key.self,
+            elements: try backend.mapState(operator: `operator`, name: name, groups: groups, key: Key.self,
                                            userKey: ListIndex<Namespace>.self, value: Element.self),
-            lengths: try backend.valueState(operator: `operator`, name: name + ".length", key: Key.self,
+            lengths: try backend.valueState(operator: `operator`, name: name + ".length", groups: groups, key: Key.self,
                                             namespace: Namespace.self, value: Int64.self))
     }
 

@@ -23,16 +23,20 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
     public let operatorID: OperatorID
     public let name: String
+    /// The key groups whose entries this state holds: all of them, or one partition's.
+    public let groups: KeyGroupRange
 
-    init(memoryFor operatorID: OperatorID, name: String) {
+    init(memoryFor operatorID: OperatorID, name: String, groups: KeyGroupRange = .all) {
         self.operatorID = operatorID
         self.name = name
+        self.groups = groups
         storage = .memory([:])
     }
 
-    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String) {
+    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String, groups: KeyGroupRange = .all) {
         self.operatorID = operatorID
         self.name = name
+        self.groups = groups
         storage = .rocksDB(database)
     }
 

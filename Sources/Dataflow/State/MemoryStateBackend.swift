@@ -17,28 +17,35 @@ public final class MemoryStateBackend: StateBackend {
     }
 
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V> {
-        let state = try registry.state(`operator`, name) { ValueState<K, N, V>(memoryFor: `operator`, name: name) }
+        let state = try registry.state(`operator`, name, groups) {
+            ValueState<K, N, V>(memoryFor: `operator`, name: name, groups: groups)
+        }
         try restore(state)
         return state
     }
 
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, userKey: UK.Type, value: V.Type
     ) throws -> MapState<K, UK, V> {
-        let state = try registry.state(`operator`, name) { MapState<K, UK, V>(memoryFor: `operator`, name: name) }
+        let state = try registry.state(`operator`, name, groups) {
+            MapState<K, UK, V>(memoryFor: `operator`, name: name, groups: groups)
+        }
         try restore(state)
         return state
     }
 
+    /// Hands a state the restored entries of its key groups; the rest wait for the
+    /// states of the other partitions.
     private func restore(_ state: some MemorySnapshotState) throws {
         let id = StateEntryCount.ID(operator: state.operatorID, state: state.name)
         guard let section = restoring.removeValue(forKey: id) else { return }
         guard section.kind == state.snapshotKind else {
             throw StateBackendError("state '\(state.name)' of operator '\(state.operatorID)' was checkpointed as another kind of state")
         }
-        try state.restoreEntries(section.entries)
+        let others = try state.restoreEntries(section.entries)
+        if !others.isEmpty { restoring[id] = MemoryStateSnapshot.Section(kind: section.kind, entries: others) }
     }
 
     public func checkpoint(into directory: String) throws {

@@ -9,6 +9,10 @@
 /// a value state's value bytes are its expiry (Int64) then its value, a map state's its
 /// value. Restoring reads the whole file and hands each state its entries when the job
 /// asks for the state again.
+///
+/// The partitions of one state write a section each, under the same id; reading joins
+/// them, and each partition of the restoring job takes the entries of its key groups,
+/// so the state restores into any number of partitions.
 enum MemoryStateSnapshot {
     static let magic = Array("TFMS".utf8)
     static let version: UInt16 = 1
@@ -53,7 +57,14 @@ enum MemoryStateSnapshot {
                 let value = try reader.readBytes()
                 entries.append((key, value))
             }
-            sections[id] = Section(kind: kind, entries: entries)
+            if let earlier = sections[id] {
+                guard earlier.kind == kind else {
+                    throw CheckpointError("state '\(id.state)' of operator '\(id.operator)' is in the snapshot as two kinds of state")
+                }
+                sections[id]!.entries.append(contentsOf: entries)
+            } else {
+                sections[id] = Section(kind: kind, entries: entries)
+            }
         }
         return sections
     }
@@ -72,7 +83,9 @@ protocol MemorySnapshotState: AnyObject {
     var snapshotKind: UInt8 { get }
     var entryCount: Int { get }
     func writeEntries(_ out: inout ChecksummedFileWriter) throws
-    func restoreEntries(_ entries: [(key: [UInt8], value: [UInt8])]) throws
+    var groups: KeyGroupRange { get }
+    /// Takes the entries whose keys fall in the state's key groups; returns the others.
+    func restoreEntries(_ entries: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])]
 }
 
 extension ChecksummedFileWriter {
@@ -118,13 +131,19 @@ extension ValueState: MemorySnapshotState {
         if let writer = snapshotWriter { try writer(&out) } else { try writeMemoryEntries(&out) }
     }
 
-    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws {
+    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
         var entries: [Entry: Stored] = [:]
         entries.reserveCapacity(snapshot.count)
         var restoredExpiries: [(expiresAt: Int64, entry: Entry)] = []
+        var others: [(key: [UInt8], value: [UInt8])] = []
+        var scratch = StateWriter()
         for (keyBytes, valueBytes) in snapshot {
             var k = StateReader(keyBytes)
             let entry = Entry(key: try Key.decode(from: &k), namespace: try Namespace.decode(from: &k))
+            if groups != .all && !groups.contains(KeyGroup(of: entry.key, scratch: &scratch)) {
+                others.append((keyBytes, valueBytes))
+                continue
+            }
             var v = StateReader(valueBytes)
             let expiresAt = try v.readInt64()
             entries[entry] = Stored(value: try Value.decode(from: &v), expiresAt: expiresAt)
@@ -134,6 +153,7 @@ extension ValueState: MemorySnapshotState {
         storage = .memory(entries)
         expiries = restoredExpiries
         expiryHead = 0
+        return others
     }
 }
 
@@ -145,16 +165,23 @@ extension MapState: MemorySnapshotState {
         if let writer = snapshotWriter { try writer(&out) } else { try writeMemoryEntries(&out) }
     }
 
-    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws {
+    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
         var maps: [Key: [UserKey: Value]] = [:]
+        var others: [(key: [UInt8], value: [UInt8])] = []
+        var scratch = StateWriter()
         for (keyBytes, valueBytes) in snapshot {
             var k = StateReader(keyBytes)
             let key = try Key.decode(from: &k)
+            if groups != .all && !groups.contains(KeyGroup(of: key, scratch: &scratch)) {
+                others.append((keyBytes, valueBytes))
+                continue
+            }
             let userKey = try UserKey.decode(from: &k)
             var v = StateReader(valueBytes)
             maps[key, default: [:]][userKey] = try Value.decode(from: &v)
         }
         storage = .memory(maps)
+        return others
     }
 }
 

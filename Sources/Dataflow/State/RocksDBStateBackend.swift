@@ -35,19 +35,22 @@ public final class RocksDBStateBackend: StateBackend {
         try database.checkpoint(into: directory)
     }
 
+    /// The partitions of one state share the database: their keys are disjoint, since
+    /// the key group comes first in every key, and RocksDB takes reads and writes from
+    /// several threads.
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V> {
-        try registry.state(`operator`, name) {
-            ValueState<K, N, V>(rocksDB: database, operatorID: `operator`, name: name)
+        try registry.state(`operator`, name, groups) {
+            ValueState<K, N, V>(rocksDB: database, operatorID: `operator`, name: name, groups: groups)
         }
     }
 
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, userKey: UK.Type, value: V.Type
     ) throws -> MapState<K, UK, V> {
-        try registry.state(`operator`, name) {
-            MapState<K, UK, V>(rocksDB: database, operatorID: `operator`, name: name)
+        try registry.state(`operator`, name, groups) {
+            MapState<K, UK, V>(rocksDB: database, operatorID: `operator`, name: name, groups: groups)
         }
     }
 }

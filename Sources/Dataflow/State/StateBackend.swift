@@ -7,18 +7,40 @@
 public protocol StateBackend: AnyObject {
     var kind: StateBackendKind { get }
 
-    /// The value state `name` of `operator`; asking twice returns the same state.
+    /// The value state `name` of `operator` for the keys in `groups`; asking twice
+    /// returns the same state.
+    ///
+    /// An operator split into key partitions asks once per partition, each with its own
+    /// range of key groups: each partition gets a state of its own (used from its own
+    /// thread), all of them one state in checkpoints, where entries are kept by key, so
+    /// that a checkpoint restores into any split of the key groups.
     func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, namespace: N.Type, value: V.Type
     ) throws -> ValueState<K, N, V>
 
-    /// The map state `name` of `operator`; asking twice returns the same state.
+    /// The map state `name` of `operator` for the keys in `groups` (as `valueState`).
     func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
-        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+        operator: OperatorID, name: String, groups: KeyGroupRange, key: K.Type, userKey: UK.Type, value: V.Type
     ) throws -> MapState<K, UK, V>
 
     /// Writes a consistent copy of every state into `directory`, which does not exist yet.
     func checkpoint(into directory: String) throws
+}
+
+extension StateBackend {
+    /// The value state `name` of `operator` over every key.
+    public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
+        operator: OperatorID, name: String, key: K.Type, namespace: N.Type, value: V.Type
+    ) throws -> ValueState<K, N, V> {
+        try valueState(operator: `operator`, name: name, groups: .all, key: key, namespace: namespace, value: value)
+    }
+
+    /// The map state `name` of `operator` over every key.
+    public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
+        operator: OperatorID, name: String, key: K.Type, userKey: UK.Type, value: V.Type
+    ) throws -> MapState<K, UK, V> {
+        try mapState(operator: `operator`, name: name, groups: .all, key: key, userKey: userKey, value: value)
+    }
 }
 
 /// The kinds of state backend, as `--state` names them and checkpoints record them.

@@ -53,16 +53,20 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @usableFromInline var _watermark: Watermark = .initial
     public let operatorID: OperatorID
     public let name: String
+    /// The key groups whose entries this state holds: all of them, or one partition's.
+    public let groups: KeyGroupRange
 
-    init(memoryFor operatorID: OperatorID, name: String) {
+    init(memoryFor operatorID: OperatorID, name: String, groups: KeyGroupRange = .all) {
         self.operatorID = operatorID
         self.name = name
+        self.groups = groups
         storage = .memory([:])
     }
 
-    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String) {
+    init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String, groups: KeyGroupRange = .all) {
         self.operatorID = operatorID
         self.name = name
+        self.groups = groups
         storage = .rocksDB(database)
         // A database restored from a checkpoint may hold index entries: look once.
         earliestIndexedExpiry = .min
@@ -265,18 +269,25 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         }
     }
 
-    /// Deletes the entries the watermark has expired, by the expiry index.
+    /// Deletes the entries the watermark has expired, by the expiry index. The index is
+    /// one for all partitions of the state; each deletes only its own key groups' entries
+    /// (the entry key after the expiry starts with its key group).
     @usableFromInline
     func deleteExpired(_ db: RocksDatabase) throws {
         let prefix = StateKeyLayout.expiryIndexPrefix(operator: operatorID, state: name)
         var due: [(index: [UInt8], expiresAt: Int64, entry: [UInt8])] = []
         earliestIndexedExpiry = .max
+        let everyGroup = groups == .all
         try db.scan(prefix: prefix) { key, _ in
             var reader = StateReader(key, offset: prefix.count)
             let expiresAt = try reader.readInt64()
             guard hasExpired(expiresAt) else {
                 earliestIndexedExpiry = expiresAt
                 return false
+            }
+            if !everyGroup {
+                guard let group = try? reader.readUInt16(), groups.contains(KeyGroup(index: group)) else { return true }
+                reader.offset -= 2
             }
             due.append((key, expiresAt, Array(key[reader.offset...])))
             return true
@@ -299,7 +310,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         }
     }
 
-    /// Every live entry whose key falls in `groups`.
+    /// Every live entry whose key falls in `groups` (of those this state holds).
     public func forEach(in groups: KeyGroupRange, _ body: (Key, Namespace, Value) throws -> Void) throws {
         switch storage {
         case .memory(let entries):

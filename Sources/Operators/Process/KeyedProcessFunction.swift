@@ -27,10 +27,12 @@ extension KeyedProcessFunction {
     public mutating func onTimer(_ time: Int64, key: Key, scope: TimerScope, context: ProcessContext<Self>) throws {}
 }
 
-/// The states of one operator, named within it.
+/// The states of one operator (or of one key partition of it), named within it.
 public final class StateScope {
     public let operatorID: OperatorID
     public let backend: any StateBackend
+    /// The key groups whose state this scope hands out: all, or one partition's.
+    public let groups: KeyGroupRange
     /// Every state handed out, so that the operator can move their watermark.
     public private(set) var states: [any WatermarkedState] = []
 
@@ -39,9 +41,10 @@ public final class StateScope {
         if !states.contains(where: { $0 === state }) { states.append(state) }
     }
 
-    public init(operatorID: OperatorID, backend: any StateBackend) {
+    public init(operatorID: OperatorID, backend: any StateBackend, groups: KeyGroupRange = .all) {
         self.operatorID = operatorID
         self.backend = backend
+        self.groups = groups
     }
 
     /// (Inlinable so that it is specialized where a job declares its state: the state's
@@ -50,7 +53,8 @@ public final class StateScope {
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
         _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self
     ) throws -> ValueState<K, N, V> {
-        let state = try backend.valueState(operator: operatorID, name: name, key: key, namespace: namespace, value: value)
+        let state = try backend.valueState(operator: operatorID, name: name, groups: groups, key: key,
+                                           namespace: namespace, value: value)
         state.prepareSnapshots()
         track(state)
         return state
@@ -59,7 +63,7 @@ public final class StateScope {
     public func listState<K: StateKey, N: StateNamespace, E: StateCodable>(
         _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, element: E.Type = E.self
     ) throws -> ListState<K, N, E> {
-        let state = try ListState<K, N, E>(backend: backend, operator: operatorID, name: name)
+        let state = try ListState<K, N, E>(backend: backend, operator: operatorID, name: name, groups: groups)
         track(state)
         return state
     }
@@ -68,7 +72,8 @@ public final class StateScope {
     public func mapState<K: StateKey, UK: StateKey, V: StateCodable>(
         _ name: String, key: K.Type = K.self, userKey: UK.Type = UK.self, value: V.Type = V.self
     ) throws -> MapState<K, UK, V> {
-        let state = try backend.mapState(operator: operatorID, name: name, key: key, userKey: userKey, value: value)
+        let state = try backend.mapState(operator: operatorID, name: name, groups: groups, key: key,
+                                         userKey: userKey, value: value)
         state.prepareSnapshots()
         track(state)
         return state
