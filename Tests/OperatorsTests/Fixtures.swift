@@ -27,21 +27,34 @@ struct AcceptAll: KeyedProcessFunction {
 }
 
 /// Source -> watermark assignment (bound `bound`) -> tumbling window -> collecting sinks.
-func runWindow(_ sales: [Sale], size: Int64 = 10_000, lateness: Int64 = 0, bound: Int64 = 2_000, batchSize: Int = 3)
-    throws -> (rows: [WindowResult<String, Int64>], late: [LateRecord<Sale>])
+func runWindow(_ sales: [Sale], size: Int64 = 10_000, lateness: Int64 = 0, bound: Int64 = 2_000, batchSize: Int = 3,
+               partitions: Int = 1)
+    throws -> (rows: [WindowResult<String, Int64>], late: [LateRecord<Sale>], events: [String])
 {
     let graph = JobGraph()
     let accepted = try graph.source("src", ArraySource(sales, batchSize: batchSize))
         .keyBy { $0.store }
         .process("accept", AcceptAll(), assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: bound) { $0.time })
     let windows = try accepted.main.keyBy { $0.store }
-        .window("w", TumblingWindow(sizeMs: size, allowedLatenessMs: lateness), eventTime: { $0.time }, aggregate: SumAmounts())
+        .window("w", TumblingWindow(sizeMs: size, allowedLatenessMs: lateness), eventTime: { $0.time }, aggregate: SumAmounts(),
+                partitions: partitions)
     let rows = CollectingSink<WindowResult<String, Int64>>()
     let late = CollectingSink<LateRecord<Sale>>()
     windows.results.sink("rows", rows)
     windows.late.sink("late", late)
     try JobRunner(graph).run()
-    return (rows.records, late.records)
+    let events = rows.events.map { event in
+        switch event {
+        case .record(let row): return row.summary
+        case .watermark(let w): return "wm \(w.time)"
+        }
+    } + late.events.map { event in
+        switch event {
+        case .record(let l): return "late \(l.record.store) \(l.record.time) by \(l.lateByMs)"
+        case .watermark(let w): return "late wm \(w.time)"
+        }
+    }
+    return (rows.records, late.records, events)
 }
 
 extension WindowResult where Key == String, Value == Int64 {

@@ -34,7 +34,8 @@ public final class ReplayJob {
 
         // Above parallelism 1, the valid output and the turnover windows run on a thread of
         // their own, beside decoding and dedup (the inventory stage stays with dedup, where
-        // the inventory events are).
+        // the inventory events are); the windows are split into `parallelism` key
+        // partitions there, each on a thread of its own.
         let accepted = options.parallelism > 1 ? stage.valid.exchange("accepted-exchange") : stage.valid
         accepted.sink("valid-sink", JSONLinesSink(file: try output("valid.jsonl", in: outputDirectory)) { tx, out in
             stats.valid += 1
@@ -82,7 +83,8 @@ public final class ReplayJob {
         let window = TumblingWindow(sizeMs: options.windowMs, allowedLatenessMs: options.allowedLatenessMs)
         let stores = try valid
             .keyBy { TurnoverKey(storeID: $0.storeID, currency: $0.currency) }
-            .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator())
+            .window("turnover-window", window, eventTime: { $0.eventTime }, aggregate: TurnoverAggregator(),
+                    partitions: options.parallelism)
         stores.results.sink("turnover-sink", JSONLinesSink(file: try output("turnover.jsonl", in: outputDirectory)) { row, out in
             if row.revision == 0 { stats.windowsFired += 1 } else { stats.windowRevisions += 1 }
             row.writeJSON(into: &out)

@@ -119,11 +119,15 @@ public struct WindowedStreams<Key, Record, Result> {
 }
 
 extension KeyedStream {
-    /// Aggregates each key's records in tumbling event-time windows.
+    /// Aggregates each key's records in tumbling event-time windows, in `partitions` key
+    /// partitions on threads of their own (`PartitionedProcessOperator`) or in one.
     public func window<A: WindowAggregator>(
-        _ id: OperatorID, _ window: TumblingWindow, eventTime: @escaping (Record) -> Int64, aggregate: A
+        _ id: OperatorID, _ window: TumblingWindow, eventTime: @escaping (Record) -> Int64, aggregate: A,
+        partitions: Int = 1
     ) throws -> WindowedStreams<Key, Record, A.Result> where A.Input == Record {
-        let streams = try process(id, TumblingWindowFunction<Key, A>(window: window, aggregator: aggregate, eventTime: eventTime))
+        let streams = try process(id, partitions: partitions) {
+            TumblingWindowFunction<Key, A>(window: window, aggregator: aggregate, eventTime: eventTime)
+        }
         return WindowedStreams(results: streams.main, late: streams.side)
     }
 }
