@@ -14,6 +14,20 @@ struct SumAmounts: WindowAggregator {
     func result(of acc: Int64) -> Int64 { acc }
 }
 
+/// Sales in the order a till would send them: time mostly rising, with a disorder of up to
+/// `jitter` ms (deterministic), over stores `s0 ..< s<stores>` in a fixed rotation.
+func disorderedSales(count: Int, stores: Int, step: Int = 900, jitter: Int = 5_000, storeStride: Int = 1,
+                     storePrefix: String = "s") -> [Sale] {
+    var sales: [Sale] = []
+    var t: Int64 = 0
+    for i in 0 ..< count {
+        t += Int64((i * 7919) % step)
+        let disorder = Int64((i * 104_729) % jitter)
+        sales.append(Sale(store: "\(storePrefix)\((i * storeStride) % stores)", time: t - disorder, amount: Int64(i)))
+    }
+    return sales
+}
+
 /// Emits each input as accepted and assigns watermarks over them: a stand-in for a
 /// validation stage, so window tests can feed records with the spec's watermark rule.
 struct AcceptAll: KeyedProcessFunction {

@@ -7,16 +7,8 @@ import Testing
 @Suite struct PartitionedProcessTests {
     /// Stores whose keys fall in different partitions of 3, with disorder, late records
     /// and revisions within the allowed lateness.
-    static let sales: [Sale] = {
-        var sales: [Sale] = []
-        var t: Int64 = 0
-        for i in 0 ..< 2_000 {
-            t += Int64((i * 7919) % 700)
-            let jitter = Int64((i * 104_729) % 9_000)
-            sales.append(Sale(store: "store-\((i * 31) % 23)", time: t - jitter, amount: Int64(i)))
-        }
-        return sales
-    }()
+    static let sales = disorderedSales(count: 2_000, stores: 23, step: 700, jitter: 9_000, storeStride: 31,
+                                       storePrefix: "store-")
 
     @Test func theTestStoresFallInEveryPartition() {
         let partitions = Set(Self.sales.map { store in

@@ -80,13 +80,7 @@ import Testing
     }
 
     @Test func batchSizeDoesNotChangeTheResult() throws {
-        var sales: [Sale] = []
-        var t: Int64 = 0
-        for i in 0 ..< 500 {
-            t += Int64((i * 7919) % 900)
-            let jitter = Int64((i * 104_729) % 5_000)
-            sales.append(Sale(store: "s\(i % 7)", time: t - jitter, amount: Int64(i)))
-        }
+        let sales = disorderedSales(count: 500, stores: 7)
         let reference = try runWindow(sales, lateness: 1_000, batchSize: 1)
         for size in [2, 17, 1000] {
             let other = try runWindow(sales, lateness: 1_000, batchSize: size)
