@@ -15,15 +15,24 @@ public enum StateKeyLayout {
         return writer.bytes
     }
 
-    /// Appends an entry's key to `writer`.
+    /// Appends an entry's key to `writer`. The key group is hashed from the key's bytes
+    /// where they land in `writer` and written into the two bytes left for it: no
+    /// encoding of the key of its own (an allocation per entry written).
     @inlinable
     public static func write<K: StateKey, N: StateCodable>(
         operator: OperatorID, state: String, key: K, namespace: N, to writer: inout StateWriter
     ) {
-        writer.write(KeyGroup(of: key).index)
+        let groupAt = writer.bytes.count
+        writer.write(UInt16(0))
         writer.write(`operator`.name)
         writer.write(state)
+        let keyAt = writer.bytes.count
         key.encode(to: &writer)
+        let group = writer.bytes.withUnsafeBytes { bytes in
+            UInt16(truncatingIfNeeded: KeyHash.fnv1a(UnsafeRawBufferPointer(rebasing: bytes[keyAt...])) % UInt64(KeyGroup.count))
+        }
+        writer.bytes[groupAt] = UInt8(truncatingIfNeeded: group >> 8)
+        writer.bytes[groupAt + 1] = UInt8(truncatingIfNeeded: group)
         namespace.encode(to: &writer)
     }
 
