@@ -84,14 +84,14 @@ import Testing
         let backend = MemoryStateBackend()
         try states(backend).0.put("a", NoNamespace(), 1)
         try backend.checkpoint(into: dir.file("checkpoint"))
-        let file = dir.file("checkpoint/" + MemoryStateSnapshot.fileName)
+        let file = dir.file("checkpoint/" + MemoryStateSnapshot.fileName(0))
         var bytes = dir.read(file)
         bytes[bytes.count / 2] ^= 0x01
-        dir.write("checkpoint/" + MemoryStateSnapshot.fileName, bytes)
+        dir.write("checkpoint/" + MemoryStateSnapshot.fileName(0), bytes)
         #expect { _ = try MemoryStateBackend(restoringFrom: dir.file("checkpoint")) } throws: { error in
             "\(error)".contains("checksum")
         }
-        dir.write("checkpoint/" + MemoryStateSnapshot.fileName, Array(bytes.prefix(10)))
+        dir.write("checkpoint/" + MemoryStateSnapshot.fileName(0), Array(bytes.prefix(10)))
         #expect { _ = try MemoryStateBackend(restoringFrom: dir.file("checkpoint")) } throws: { error in
             "\(error)".contains("truncated")
         }

@@ -6,6 +6,9 @@ public final class MemoryStateBackend: StateBackend {
     private var registry = StateRegistry()
     /// Entries of a restored snapshot whose states the job has not asked for yet.
     private var restoring: [StateEntryCount.ID: MemoryStateSnapshot.Section] = [:]
+    /// The snapshot files of the last checkpoint taken or restored: the next one links
+    /// them and adds the changes since.
+    private var chain: [String] = []
 
     public var kind: StateBackendKind { .memory }
 
@@ -14,6 +17,7 @@ public final class MemoryStateBackend: StateBackend {
     /// A backend holding the state of the checkpoint whose state directory is `directory`.
     public init(restoringFrom directory: String) throws {
         restoring = try MemoryStateSnapshot.read(from: directory)
+        chain = try MemoryStateSnapshot.files(in: directory).map { directory + "/" + $0 }
     }
 
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
@@ -49,6 +53,7 @@ public final class MemoryStateBackend: StateBackend {
     }
 
     public func checkpoint(into directory: String) throws {
-        try MemoryStateSnapshot.write(registry.all.map { $0 as! any MemorySnapshotState }, into: directory)
+        chain = try MemoryStateSnapshot.write(registry.all.map { $0 as! any MemorySnapshotState }, previous: chain,
+                                              into: directory)
     }
 }

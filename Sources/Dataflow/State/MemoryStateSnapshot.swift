@@ -1,22 +1,37 @@
-/// The memory backend's checkpoint: every entry of every state in one checksummed file
-/// (`ChecksummedFile`, magic `TFMS`).
+/// The memory backend's checkpoint: a chain of snapshot files, each checksummed
+/// (`ChecksummedFile`, magic `TFMS`), named `memory-state-<sequence>.tfms`:
 ///
 ///     state count (UInt32), then per state:
-///       operator id | state name | kind (0 value, 1 map) | entry count (UInt64)
+///       operator id | state name | kind | entry count (UInt64)
 ///       entries: key bytes, value bytes (each UInt32 length + bytes)
 ///
-/// An entry's key bytes are its key then its namespace (or user key) in the state codec;
-/// a value state's value bytes are its expiry (Int64) then its value, a map state's its
-/// value. Restoring reads the whole file and hands each state its entries when the job
-/// asks for the state again.
+/// Kinds: 0 a value state's entries, 1 a map state's entries, 2 a value state's
+/// *changes* since the file before: entries put (their value) or removed (empty value
+/// bytes). An entry's key bytes are its key then its namespace (or user key) in the
+/// state codec; a value state's value bytes are its expiry (Int64) then its value, a map
+/// state's its value.
 ///
-/// The partitions of one state write a section each, under the same id; reading joins
-/// them, and each partition of the restoring job takes the entries of its key groups,
-/// so the state restores into any number of partitions.
+/// Why a chain: a whole snapshot of a million dedup keys takes ~0.6 s, so checkpoints
+/// every second would be mostly snapshotting. A checkpoint writes one new file with the
+/// changes of each value state that logged them (whole entries for the others) and
+/// hard-links the files before it in the chain from the previous checkpoint (no copy;
+/// each checkpoint directory holds its whole chain, so pruning older checkpoints breaks
+/// nothing). Every `maxChain` files, or when no chain is at hand, the file is whole.
+/// Reading applies the files in order: whole sections replace a state's entries (the
+/// sections of one file under one id, from a state's partitions, are joined), change
+/// sections are applied over them. Each partition of the restoring job then takes the
+/// entries of its key groups, so the state restores into any number of partitions.
 enum MemoryStateSnapshot {
     static let magic = Array("TFMS".utf8)
-    static let version: UInt16 = 1
-    static let fileName = "memory-state.tfms"
+    static let version: UInt16 = 2
+    static let filePrefix = "memory-state-"
+    static let fileSuffix = ".tfms"
+    /// Most files in a chain: bounds what a restore reads and applies.
+    static let maxChain = 8
+
+    static let valueEntries: UInt8 = 0
+    static let mapEntries: UInt8 = 1
+    static let valueChanges: UInt8 = 2
 
     struct Section {
         var kind: UInt8
@@ -25,48 +40,120 @@ enum MemoryStateSnapshot {
 
     typealias SectionID = StateEntryCount.ID
 
-    static func write(_ states: [any MemorySnapshotState], into directory: String) throws {
-        try Directory.create(directory)
-        try ChecksummedFile.write(directory + "/" + fileName, magic: magic, version: version) { out in
-            out.state.write(UInt32(states.count))
-            for state in states {
-                out.state.write(state.operatorID.name)
-                out.state.write(state.name)
-                out.state.write(state.snapshotKind)
-                out.state.write(UInt64(state.entryCount))
-                try state.writeEntries(&out)
-            }
-        }
+    static func fileName(_ sequence: Int) -> String {
+        let digits = String(sequence)
+        return filePrefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + fileSuffix
     }
 
+    /// The snapshot files of a checkpoint's state directory, in chain order.
+    static func files(in directory: String) throws -> [String] {
+        try Directory.list(directory).filter { $0.hasPrefix(filePrefix) && $0.hasSuffix(fileSuffix) }
+    }
+
+    /// Writes into `directory` (created) the chain `previous` (paths of the files of the
+    /// last checkpoint, linked) and one new file with each state's changes, or whole
+    /// states in a new chain (none before, or `maxChain` reached); returns the paths of
+    /// the chain written.
+    static func write(_ states: [any MemorySnapshotState], previous: [String], into directory: String) throws -> [String] {
+        try Directory.create(directory)
+        let continues = !previous.isEmpty && previous.count < maxChain
+        var chain: [String] = []
+        if continues {
+            for path in previous {
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                try Directory.link(path, to: directory + "/" + name)
+                chain.append(directory + "/" + name)
+            }
+        }
+        let path = directory + "/" + fileName(chain.count)
+        try ChecksummedFile.write(path, magic: magic, version: version) { out in
+            out.state.write(UInt32(states.count))
+            for state in states {
+                let changes = continues && state.hasChangeLog
+                out.state.write(state.operatorID.name)
+                out.state.write(state.name)
+                out.state.write(changes ? valueChanges : state.snapshotKind)
+                out.state.write(UInt64(changes ? state.changeCount : state.entryCount))
+                try state.writeEntries(&out, changesOnly: changes)
+            }
+        }
+        for state in states { state.snapshotTaken() }
+        chain.append(path)
+        return chain
+    }
+
+    /// Every state's entries as of the last file of the chain in `directory`.
     static func read(from directory: String) throws -> [SectionID: Section] {
-        var (reader, version) = try ChecksummedFile.read(directory + "/" + fileName, magic: magic)
-        guard version == Self.version else {
-            throw CheckpointError("memory state snapshot version \(version) is not supported (expected \(Self.version))")
-        }
-        var sections: [SectionID: Section] = [:]
-        let count = try reader.readUInt32()
-        for _ in 0 ..< count {
-            let id = SectionID(operator: OperatorID(try reader.readString()), state: try reader.readString())
-            let kind = try reader.readUInt8()
-            let n = try reader.readUInt64()
-            var entries: [(key: [UInt8], value: [UInt8])] = []
-            entries.reserveCapacity(Int(min(n, 1 << 24)))
-            for _ in 0 ..< n {
-                let key = try reader.readBytes()
-                let value = try reader.readBytes()
-                entries.append((key, value))
+        let names = try files(in: directory)
+        guard !names.isEmpty else { throw CheckpointError("\(directory) holds no memory state snapshot") }
+        var states: [SectionID: ComposedSection] = [:]
+        for (fileIndex, name) in names.enumerated() {
+            var (reader, version) = try ChecksummedFile.read(directory + "/" + name, magic: magic)
+            guard version == Self.version else {
+                throw CheckpointError("memory state snapshot version \(version) is not supported (expected \(Self.version))")
             }
-            if let earlier = sections[id] {
-                guard earlier.kind == kind else {
-                    throw CheckpointError("state '\(id.state)' of operator '\(id.operator)' is in the snapshot as two kinds of state")
+            let count = try reader.readUInt32()
+            for _ in 0 ..< count {
+                let id = SectionID(operator: OperatorID(try reader.readString()), state: try reader.readString())
+                let kind = try reader.readUInt8()
+                let n = try reader.readUInt64()
+                var entries: [(key: [UInt8], value: [UInt8])] = []
+                entries.reserveCapacity(Int(min(n, 1 << 24)))
+                for _ in 0 ..< n {
+                    let key = try reader.readBytes()
+                    let value = try reader.readBytes()
+                    entries.append((key, value))
                 }
-                sections[id]!.entries.append(contentsOf: entries)
-            } else {
-                sections[id] = Section(kind: kind, entries: entries)
+                if kind == valueChanges {
+                    guard states[id]?.kind == valueEntries else {
+                        throw CheckpointError("\(name) changes state '\(id.state)' of operator '\(id.operator)', which the files before it do not hold as a value state")
+                    }
+                    states[id]!.apply(entries)
+                } else if var earlier = states[id], earlier.wholeIn == fileIndex {
+                    guard earlier.kind == kind else {
+                        throw CheckpointError("state '\(id.state)' of operator '\(id.operator)' is in the snapshot as two kinds of state")
+                    }
+                    states[id] = nil  // keep `earlier` uniquely referenced while it grows
+                    earlier.entries.append(contentsOf: entries)
+                    states[id] = earlier
+                } else {
+                    states[id] = ComposedSection(kind: kind, wholeIn: fileIndex, entries: entries)
+                }
             }
         }
-        return sections
+        return states.mapValues { Section(kind: $0.kind, entries: $0.live) }
+    }
+
+    /// One state's entries as the files of a chain build them up.
+    struct ComposedSection {
+        var kind: UInt8
+        /// The file of the chain whose whole sections hold the state.
+        var wholeIn: Int
+        /// Entries in the order written; a removed one has empty value bytes.
+        var entries: [(key: [UInt8], value: [UInt8])]
+        /// Position of each key in `entries`, made when the first changes arrive.
+        var positions: [[UInt8]: Int]? = nil
+
+        mutating func apply(_ changes: [(key: [UInt8], value: [UInt8])]) {
+            if positions == nil {
+                var made: [[UInt8]: Int] = [:]
+                made.reserveCapacity(entries.count)
+                for (i, entry) in entries.enumerated() { made[entry.key] = i }
+                positions = made
+            }
+            for change in changes {
+                if let i = positions![change.key] {
+                    entries[i].value = change.value
+                } else if !change.value.isEmpty {
+                    positions![change.key] = entries.count
+                    entries.append(change)
+                }
+            }
+        }
+
+        var live: [(key: [UInt8], value: [UInt8])] {
+            positions == nil ? entries : entries.filter { !$0.value.isEmpty }
+        }
     }
 
     static func entryCounts(in directory: String) throws -> [StateEntryCount] {
@@ -82,7 +169,13 @@ protocol MemorySnapshotState: AnyObject {
     var name: String { get }
     var snapshotKind: UInt8 { get }
     var entryCount: Int { get }
-    func writeEntries(_ out: inout ChecksummedFileWriter) throws
+    /// Whether the state knows its changes since the last snapshot, and how many.
+    var hasChangeLog: Bool { get }
+    var changeCount: Int { get }
+    /// Writes every entry, or (`changesOnly`) the changed ones (kind `valueChanges`).
+    func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws
+    /// Starts logging changes afresh: a snapshot was taken.
+    func snapshotTaken()
     var groups: KeyGroupRange { get }
     /// Takes the entries whose keys fall in the state's key groups; returns the others.
     func restoreEntries(_ entries: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])]
@@ -124,11 +217,17 @@ extension StateReader {
 }
 
 extension ValueState: MemorySnapshotState {
-    var snapshotKind: UInt8 { 0 }
+    var snapshotKind: UInt8 { MemoryStateSnapshot.valueEntries }
     var entryCount: Int { count }
+    var hasChangeLog: Bool { changeLog != nil }
+    var changeCount: Int { changeLog?.count ?? 0 }
 
-    func writeEntries(_ out: inout ChecksummedFileWriter) throws {
-        if let writer = snapshotWriter { try writer(&out) } else { try writeMemoryEntries(&out) }
+    func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
+        if let writer = snapshotWriter { try writer(&out, changesOnly) } else { try writeMemoryEntries(&out, changesOnly: changesOnly) }
+    }
+
+    func snapshotTaken() {
+        if case .memory = storage { changeLog = [] }
     }
 
     func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
@@ -153,17 +252,24 @@ extension ValueState: MemorySnapshotState {
         storage = .memory(entries)
         expiries = restoredExpiries
         expiryHead = 0
+        changeLog = []
         return others
     }
 }
 
 extension MapState: MemorySnapshotState {
-    var snapshotKind: UInt8 { 1 }
+    var snapshotKind: UInt8 { MemoryStateSnapshot.mapEntries }
     var entryCount: Int { count }
+    /// Map states (stock and reservations per location: small) are always written whole.
+    var hasChangeLog: Bool { false }
+    var changeCount: Int { 0 }
 
-    func writeEntries(_ out: inout ChecksummedFileWriter) throws {
+    func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
+        precondition(!changesOnly, "a map state keeps no change log")
         if let writer = snapshotWriter { try writer(&out) } else { try writeMemoryEntries(&out) }
     }
+
+    func snapshotTaken() {}
 
     func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
         var maps: [Key: [UserKey: Value]] = [:]
@@ -192,12 +298,25 @@ extension ValueState {
     @inlinable
     public func prepareSnapshots() {
         guard snapshotWriter == nil, case .memory = storage else { return }
-        snapshotWriter = { [unowned self] out in try self.writeMemoryEntries(&out) }
+        snapshotWriter = { [unowned self] out, changesOnly in try self.writeMemoryEntries(&out, changesOnly: changesOnly) }
     }
 
     @inlinable
-    func writeMemoryEntries(_ out: inout ChecksummedFileWriter) throws {
+    func writeMemoryEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
         guard case .memory(let entries) = storage else { return }
+        if changesOnly {
+            for entry in changeLog ?? [] {
+                let stored = entries[entry]
+                try out.writeEntry(
+                    key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },
+                    value: { w in
+                        guard let stored else { return }  // removed: empty value bytes
+                        w.write(stored.expiresAt)
+                        stored.value.encode(to: &w)
+                    })
+            }
+            return
+        }
         for (entry, stored) in entries {
             try out.writeEntry(
                 key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },

@@ -36,8 +36,14 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     }
 
     @usableFromInline var storage: Storage
-    /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`).
-    @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter) throws -> Void)?
+    /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`): all of
+    /// them, or (`true`) only those in `changeLog`.
+    @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter, Bool) throws -> Void)?
+    /// Memory storage: the entries put or removed since the last snapshot, so that the next
+    /// one can hold only those (`MemoryStateSnapshot`). `nil` while not kept: before the
+    /// first snapshot, and once it outgrew half the state (a whole snapshot is then about
+    /// as cheap, and the log stops costing memory and time until the next snapshot).
+    @usableFromInline var changeLog: [Entry]? = nil
     /// Entries put with an expiry, in the order they were put: the front is deleted as
     /// the watermark passes it. Out-of-order expiries behind a later one wait for it
     /// (they already read as absent).
@@ -161,6 +167,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         case .memory(var entries):
             storage = .memory([:])  // keep `entries` uniquely referenced while it changes
             entries[entry] = Stored(value: value, expiresAt: expiresAt)
+            logChange(entry, stateCount: entries.count)
             storage = .memory(entries)
             expiries.append((expiresAt, entry))
         case .rocksDB(let db):
@@ -185,6 +192,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 entries[entry] = old
                 return old.value
             }
+            logChange(entry, stateCount: entries.count)
             expiries.append((expiresAt, entry))
             return nil
         case .rocksDB:
@@ -214,8 +222,10 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             let result = try body(&value)
             if let value {
                 entries[entry] = Stored(value: value, expiresAt: live?.expiresAt ?? .max)
+                logChange(entry, stateCount: entries.count)
             } else if stored != nil {
                 entries[entry] = nil
+                logChange(entry, stateCount: entries.count)
             }
             return result
         case .rocksDB(let db):
@@ -233,6 +243,16 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             }
             return result
         }
+    }
+
+    /// Notes a changed entry for the next snapshot. Expiry deletions are not noted: a
+    /// restored entry whose expiry the restored watermark has reached reads as absent
+    /// and is deleted as the watermark passes, like any.
+    @inlinable
+    func logChange(_ entry: Entry, stateCount: Int) {
+        guard changeLog != nil else { return }
+        changeLog!.append(entry)
+        if changeLog!.count > max(1 << 16, stateCount / 2) { changeLog = nil }
     }
 
     /// Moves the state's watermark and deletes the entries that expired.
