@@ -52,30 +52,32 @@ import Testing
         }
     }
 
-    @Test func aRestoredChainGoesOnWithChangesAndANewChainStartsAfterMaxChainFiles() throws {
+    @Test func aRestoredChainGoesOnWithChangesAndANewChainStartsOnceTheChangesWeighAsMuchAsTheWhole() throws {
         let dir = TemporaryDirectory()
         var backend = MemoryStateBackend()
         var s = try seen(backend)
-        try s.put("a", NoNamespace(), 0)
+        for i in 0 ..< 1_000 { try s.put("k\(i)", NoNamespace(), 0) }
         try backend.checkpoint(into: dir.file("c0"))
+        var counts: [Int] = []
         var last = "c0"
-        for i in 1 ..< MemoryStateSnapshot.maxChain + 2 {
-            if i == 3 {  // a run that resumed from the checkpoint before
+        for round in 1 ... 16 {
+            if round == 3 {  // a run that resumed from the checkpoint before
                 backend = try MemoryStateBackend(restoringFrom: dir.file(last))
                 s = try seen(backend)
             }
-            try s.put("a", NoNamespace(), Int64(i))
-            try s.put("k\(i)", NoNamespace(), Int64(i))
-            last = "c\(i)"
+            for i in 0 ..< 150 { try s.put("k\((round * 150 + i) % 1_000)", NoNamespace(), Int64(round)) }
+            last = "c\(round)"
             try backend.checkpoint(into: dir.file(last))
-            let files = try MemoryStateSnapshot.files(in: dir.file(last))
-            #expect(files.count == (i < MemoryStateSnapshot.maxChain ? i + 1 : i - MemoryStateSnapshot.maxChain + 1), "\(last)")
+            counts.append(try MemoryStateSnapshot.files(in: dir.file(last)).count)
         }
+        // 150 of 1,000 entries changed per checkpoint: about 7 change files weigh as much
+        // as the whole first file; then a whole file starts a new chain.
+        let restart = try #require(counts.firstIndex(of: 1))
+        #expect(Array(counts[..<restart]) == Array(2 ... restart + 1))
+        #expect(restart >= 5 && restart <= 8, "\(counts)")
         let restored = try seen(try MemoryStateBackend(restoringFrom: dir.file(last)))
-        let n = MemoryStateSnapshot.maxChain + 1
-        #expect(try restored.get("a", NoNamespace()) == Int64(n))
-        #expect(try (1 ... n).allSatisfy { try restored.get("k\($0)", NoNamespace()) == Int64($0) })
-        #expect(restored.count == n + 1)
+        #expect(try contents(restored, keys: (0 ..< 1_000).map { "k\($0)" }) == contents(s, keys: (0 ..< 1_000).map { "k\($0)" }))
+        #expect(restored.count == 1_000)
     }
 
     @Test func aStateWhoseChangesOutgrewItIsWrittenWholeInTheChain() throws {

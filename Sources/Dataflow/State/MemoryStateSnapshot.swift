@@ -16,7 +16,10 @@
 /// changes of each value state that logged them (whole entries for the others) and
 /// hard-links the files before it in the chain from the previous checkpoint (no copy;
 /// each checkpoint directory holds its whole chain, so pruning older checkpoints breaks
-/// nothing). Every `maxChain` files, or when no chain is at hand, the file is whole.
+/// nothing). The file is whole when no chain is at hand, when the changes in the chain
+/// have grown as large as its whole first file (so a restore reads at most about twice
+/// the state, and whole files, written at geometric steps of a growing state, cost about
+/// as much in all as the last one), or after `maxChain` files.
 /// Reading applies the files in order: whole sections replace a state's entries (the
 /// sections of one file under one id, from a state's partitions, are joined), change
 /// sections are applied over them. Each partition of the restoring job then takes the
@@ -26,8 +29,8 @@ enum MemoryStateSnapshot {
     static let version: UInt16 = 2
     static let filePrefix = "memory-state-"
     static let fileSuffix = ".tfms"
-    /// Most files in a chain: bounds what a restore reads and applies.
-    static let maxChain = 8
+    /// Most files in a chain: bounds the files a restore opens.
+    static let maxChain = 64
 
     static let valueEntries: UInt8 = 0
     static let mapEntries: UInt8 = 1
@@ -52,11 +55,12 @@ enum MemoryStateSnapshot {
 
     /// Writes into `directory` (created) the chain `previous` (paths of the files of the
     /// last checkpoint, linked) and one new file with each state's changes, or whole
-    /// states in a new chain (none before, or `maxChain` reached); returns the paths of
-    /// the chain written.
+    /// states in a new chain (see the type's comment); returns the paths of the chain
+    /// written.
     static func write(_ states: [any MemorySnapshotState], previous: [String], into directory: String) throws -> [String] {
         try Directory.create(directory)
         let continues = !previous.isEmpty && previous.count < maxChain
+            && previous.dropFirst().reduce(0) { $0 + (Directory.fileSize($1) ?? .max / 2) } < (Directory.fileSize(previous[0]) ?? 0)
         var chain: [String] = []
         if continues {
             for path in previous {
@@ -304,9 +308,8 @@ extension ValueState {
     @inlinable
     func writeMemoryEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
         guard case .memory(let entries) = storage else { return }
-        if changesOnly {
-            for entry in changeLog ?? [] {
-                let stored = entries[entry]
+        if changesOnly {  // in order: a later change of an entry overrides an earlier one
+            for (entry, stored) in changeLog ?? [] {
                 try out.writeEntry(
                     key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },
                     value: { w in

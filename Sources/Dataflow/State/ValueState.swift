@@ -39,11 +39,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`): all of
     /// them, or (`true`) only those in `changeLog`.
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter, Bool) throws -> Void)?
-    /// Memory storage: the entries put or removed since the last snapshot, so that the next
-    /// one can hold only those (`MemoryStateSnapshot`). `nil` while not kept: before the
+    /// Memory storage: the entries put (with what was put) or removed (`nil`) since the
+    /// last snapshot, in order, so that the next one can hold only those
+    /// (`MemoryStateSnapshot`; with the values logged, writing it looks nothing up). `nil` while not kept: before the
     /// first snapshot, and once it outgrew half the state (a whole snapshot is then about
     /// as cheap, and the log stops costing memory and time until the next snapshot).
-    @usableFromInline var changeLog: [Entry]? = nil
+    @usableFromInline var changeLog: [(entry: Entry, stored: Stored?)]? = nil
     /// Entries put with an expiry, in the order they were put: the front is deleted as
     /// the watermark passes it. Out-of-order expiries behind a later one wait for it
     /// (they already read as absent).
@@ -166,8 +167,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         switch storage {
         case .memory(var entries):
             storage = .memory([:])  // keep `entries` uniquely referenced while it changes
-            entries[entry] = Stored(value: value, expiresAt: expiresAt)
-            logChange(entry, stateCount: entries.count)
+            let stored = Stored(value: value, expiresAt: expiresAt)
+            entries[entry] = stored
+            logChange(entry, stored, stateCount: entries.count)
             storage = .memory(entries)
             expiries.append((expiresAt, entry))
         case .rocksDB(let db):
@@ -192,7 +194,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 entries[entry] = old
                 return old.value
             }
-            logChange(entry, stateCount: entries.count)
+            logChange(entry, Stored(value: value, expiresAt: expiresAt), stateCount: entries.count)
             expiries.append((expiresAt, entry))
             return nil
         case .rocksDB:
@@ -221,11 +223,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             var value = live?.value
             let result = try body(&value)
             if let value {
-                entries[entry] = Stored(value: value, expiresAt: live?.expiresAt ?? .max)
-                logChange(entry, stateCount: entries.count)
+                let changed = Stored(value: value, expiresAt: live?.expiresAt ?? .max)
+                entries[entry] = changed
+                logChange(entry, changed, stateCount: entries.count)
             } else if stored != nil {
                 entries[entry] = nil
-                logChange(entry, stateCount: entries.count)
+                logChange(entry, nil, stateCount: entries.count)
             }
             return result
         case .rocksDB(let db):
@@ -249,9 +252,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// restored entry whose expiry the restored watermark has reached reads as absent
     /// and is deleted as the watermark passes, like any.
     @inlinable
-    func logChange(_ entry: Entry, stateCount: Int) {
+    func logChange(_ entry: Entry, _ stored: Stored?, stateCount: Int) {
         guard changeLog != nil else { return }
-        changeLog!.append(entry)
+        changeLog!.append((entry, stored))
         if changeLog!.count > max(1 << 16, stateCount / 2) { changeLog = nil }
     }
 
