@@ -41,9 +41,11 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter, Bool) throws -> Void)?
     /// Memory storage: the entries put (with what was put) or removed (`nil`) since the
     /// last snapshot, in order, so that the next one can hold only those
-    /// (`MemoryStateSnapshot`; with the values logged, writing it looks nothing up). `nil` while not kept: before the
-    /// first snapshot, and once it outgrew half the state (a whole snapshot is then about
-    /// as cheap, and the log stops costing memory and time until the next snapshot).
+    /// (`MemoryStateSnapshot`; with the values logged, writing it looks nothing up).
+    /// `nil` while not kept: before the first snapshot, and once it outgrew half the
+    /// state or 64 entries (a whole snapshot is then about as cheap, and the log stops
+    /// costing memory and time until the next snapshot; a small state updated by every
+    /// record, such as a window's, is written whole).
     @usableFromInline var changeLog: [(entry: Entry, stored: Stored?)]? = nil
     /// Entries put with an expiry, in the order they were put: the front is deleted as
     /// the watermark passes it. Out-of-order expiries behind a later one wait for it
@@ -255,7 +257,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     func logChange(_ entry: Entry, _ stored: Stored?, stateCount: Int) {
         guard changeLog != nil else { return }
         changeLog!.append((entry, stored))
-        if changeLog!.count > max(1 << 16, stateCount / 2) { changeLog = nil }
+        if changeLog!.count > max(64, stateCount / 2) { changeLog = nil }
     }
 
     /// Moves the state's watermark and deletes the entries that expired.
