@@ -34,12 +34,13 @@ public struct StateWriter: Sendable {
         bytes.append(UInt8(truncatingIfNeeded: v))
     }
 
+    /// (One append of the big-endian bytes, not one per byte: a snapshot writes millions.)
     @inlinable public mutating func write(_ v: UInt32) {
-        for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     @inlinable public mutating func write(_ v: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Signed integers flip their sign bit so that their bytes sort in numeric order.
