@@ -132,10 +132,18 @@ struct Recovery {
 
     /// The usable checkpoints, newest first. A state directory whose checkpoints are all
     /// unusable, or that belong to another job or backend, is an error: never a silent
-    /// fresh start over the outputs those checkpoints committed.
+    /// fresh start over the outputs those checkpoints committed. Unless none of them was
+    /// ever completed: a run killed during its first checkpoint (taken before its first
+    /// record) committed nothing, so its leftovers are removed and the run starts afresh
+    /// (outputs it may have written are still protected, `OutputDirectory.prepare`).
     func candidates(expecting identity: String) throws -> [CheckpointStore.Listing] {
         let usable = try store.usable { warn($0) }
         if usable.isEmpty, !(try store.ids().isEmpty) {
+            guard try store.anyCompleted() else {
+                warn("no checkpoint in \(store.directory) was ever completed (a run stopped during its first one); starting afresh")
+                try store.removeAll()
+                return []
+            }
             throw JobError("no usable checkpoint in \(store.directory); pass --overwrite to start afresh")
         }
         if let newest = usable.first, case .success(let manifest) = newest.manifest {

@@ -120,6 +120,32 @@ import Testing
         return dir + "/" + complete.last!
     }
 
+    /// A kill during the first checkpoint (taken before the first record) leaves a
+    /// checkpoint directory without its manifest and no output: nothing was committed,
+    /// so the next run starts afresh. Once a checkpoint was completed, all of them
+    /// unusable is still refused.
+    @Test func aRunKilledDuringItsFirstCheckpointStartsAfreshButDamagedCompleteOnesAreRefused() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f)
+        #expect(try tillflow(replayEdge(input, out: f.directory + "/reference")).status == 0)
+        let out = f.directory + "/out"
+        try FileManager.default.createDirectory(atPath: out + "/.state/checkpoints/chk-0000000001/state",
+                                                withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: out + "/valid.jsonl", contents: Data())
+        let run = try tillflow(replayEdge(input, out: out))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("was ever completed"), "\(run.stderr)")
+        expectSameOutputs(f.directory + "/reference", out)
+
+        let checkpoints = out + "/.state/checkpoints"
+        for name in try FileManager.default.contentsOfDirectory(atPath: checkpoints) {
+            try Data("garbage".utf8).write(to: URL(fileURLWithPath: checkpoints + "/" + name + "/checkpoint.manifest"))
+        }
+        let refused = try tillflow(replayEdge(input, out: out))
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("no usable checkpoint"), "\(refused.stderr)")
+    }
+
     @Test func aCorruptNewestManifestIsReportedInOneLineAndTheOneBeforeIsUsed() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f)

@@ -40,6 +40,13 @@ public final class CheckpointStore {
         }.sorted()
     }
 
+    /// Whether any checkpoint directory got as far as its manifest (written last). When
+    /// none did, no checkpoint ever committed anything: the only run there was stopped
+    /// during its first checkpoint, before its first record.
+    public func anyCompleted() throws -> Bool {
+        try ids().contains { Directory.fileSize(directory + "/" + Self.name(of: $0) + "/" + CheckpointManifest.fileName) != nil }
+    }
+
     /// Every checkpoint directory, newest first, each checked: manifest intact, and every
     /// state file it names present with its recorded size (a truncated or missing file
     /// makes the checkpoint unusable before anything tries to open it).
