@@ -24,7 +24,13 @@ public struct KeyGroup: Sendable, Hashable, Comparable {
     public init<K: StateKey>(of key: K, scratch: inout StateWriter) {
         scratch.bytes.removeAll(keepingCapacity: true)
         key.encode(to: &scratch)
-        index = UInt16(truncatingIfNeeded: KeyHash.fnv1a(scratch.bytes) % UInt64(KeyGroup.count))
+        self = scratch.bytes.withUnsafeBytes { KeyGroup(ofKeyBytes: $0) }
+    }
+
+    /// The key group of the key whose state-codec bytes are `bytes`.
+    @inlinable
+    public init(ofKeyBytes bytes: UnsafeRawBufferPointer) {
+        index = UInt16(truncatingIfNeeded: KeyHash.fnv1a(bytes) % UInt64(KeyGroup.count))
     }
 
     @inlinable public static func < (a: KeyGroup, b: KeyGroup) -> Bool { a.index < b.index }

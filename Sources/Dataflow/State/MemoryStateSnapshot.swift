@@ -59,8 +59,7 @@ enum MemoryStateSnapshot {
     /// written.
     static func write(_ states: [any MemorySnapshotState], previous: [String], into directory: String) throws -> [String] {
         try Directory.create(directory)
-        let continues = !previous.isEmpty && previous.count < maxChain
-            && previous.dropFirst().reduce(0) { $0 + (Directory.fileSize($1) ?? .max / 2) } < (Directory.fileSize(previous[0]) ?? 0)
+        let continues = continuesChain(previous)
         var chain: [String] = []
         if continues {
             for path in previous {
@@ -84,6 +83,14 @@ enum MemoryStateSnapshot {
         for state in states { state.snapshotTaken() }
         chain.append(path)
         return chain
+    }
+
+    /// Whether the next file adds changes to `chain`: there is one, it is shorter than
+    /// `maxChain`, and its change files weigh less than its whole first file.
+    static func continuesChain(_ chain: [String]) -> Bool {
+        guard let first = chain.first, chain.count < maxChain else { return false }
+        let changes = chain.dropFirst().reduce(Int64(0)) { $0 + (Directory.fileSize($1) ?? .max / 2) }
+        return changes < (Directory.fileSize(first) ?? 0)
     }
 
     /// Every state's entries as of the last file of the chain in `directory`.

@@ -28,9 +28,7 @@ public enum StateKeyLayout {
         writer.write(state)
         let keyAt = writer.bytes.count
         key.encode(to: &writer)
-        let group = writer.bytes.withUnsafeBytes { bytes in
-            UInt16(truncatingIfNeeded: KeyHash.fnv1a(UnsafeRawBufferPointer(rebasing: bytes[keyAt...])) % UInt64(KeyGroup.count))
-        }
+        let group = writer.bytes.withUnsafeBytes { KeyGroup(ofKeyBytes: UnsafeRawBufferPointer(rebasing: $0[keyAt...])).index }
         writer.bytes[groupAt] = UInt8(truncatingIfNeeded: group >> 8)
         writer.bytes[groupAt + 1] = UInt8(truncatingIfNeeded: group)
         namespace.encode(to: &writer)

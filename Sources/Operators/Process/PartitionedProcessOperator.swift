@@ -110,18 +110,18 @@ public final class PartitionedProcessOperator<Function: KeyedProcessFunction>: B
 
     public func consume(_ batch: Batch<Input>) throws {
         for partition in partitions { partition.positions.removeAll(keepingCapacity: true) }
-        if partitions.count == 1 {
-            partitions[0].positions.append(contentsOf: (0 ..< Int32(batch.records.count)))
-        } else {
-            for (i, record) in batch.records.enumerated() {
-                let group = KeyGroup(of: keyOf(record), scratch: &scratch)
-                partitions[Int(partitionOfGroup[Int(group.index)])].positions.append(Int32(i))
-            }
+        for (i, record) in batch.records.enumerated() {
+            partition(of: keyOf(record)).positions.append(Int32(i))
         }
         let firstStamp = recordsSeen
         try runPartitions { $0.run(batch, firstStamp: firstStamp) }
         recordsSeen &+= UInt64(batch.records.count)
         try emitMerged(marks: batch.marks, progress: batch.progress)
+    }
+
+    /// The partition owning `key`: the one whose range holds the key's group.
+    func partition(of key: Function.Key) -> Partition {
+        partitions[Int(partitionOfGroup[Int(KeyGroup(of: key, scratch: &scratch).index)])]
     }
 
     public func finish() throws {
@@ -232,8 +232,7 @@ extension PartitionedProcessOperator: CheckpointedOperator {
             context.timers = TimerQueue()
         }
         for (time, stamp, timer) in snapshot.timers {
-            let group = KeyGroup(of: timer.key, scratch: &scratch)
-            partitions[Int(partitionOfGroup[Int(group.index)])].core.context.timers.register(timer, at: time, stamp: stamp)
+            partition(of: timer.key).core.context.timers.register(timer, at: time, stamp: stamp)
         }
     }
 }
