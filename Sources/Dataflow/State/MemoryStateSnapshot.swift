@@ -242,25 +242,33 @@ extension ValueState: MemorySnapshotState {
     }
 
     func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
-        var entries: [Entry: Stored] = [:]
-        entries.reserveCapacity(snapshot.count)
-        var restoredExpiries: [(expiresAt: Int64, entry: Entry)] = []
+        var restored = EncodedEntryTable<Stored>()
+        var restoredExpiries: [(expiresAt: Int64, entry: Int)] = []
         var others: [(key: [UInt8], value: [UInt8])] = []
         var scratch = StateWriter()
         for (keyBytes, valueBytes) in snapshot {
             var k = StateReader(keyBytes)
-            let entry = Entry(key: try Key.decode(from: &k), namespace: try Namespace.decode(from: &k))
-            if groups != .all && !groups.contains(KeyGroup(of: entry.key, scratch: &scratch)) {
+            let key = try Key.decode(from: &k)
+            _ = try Namespace.decode(from: &k)  // the bytes must be an entry's
+            if groups != .all && !groups.contains(KeyGroup(of: key, scratch: &scratch)) {
                 others.append((keyBytes, valueBytes))
                 continue
             }
             var v = StateReader(valueBytes)
             let expiresAt = try v.readInt64()
-            entries[entry] = Stored(value: try Value.decode(from: &v), expiresAt: expiresAt)
+            let stored = Stored(value: try Value.decode(from: &v), expiresAt: expiresAt)
+            let entry = keyBytes.withUnsafeBytes { bytes in
+                let hash = EncodedEntryTable<Stored>.hash(bytes)
+                if let known = restored.find(bytes, hash: hash) {
+                    restored.values[known] = stored
+                    return known
+                }
+                return restored.insert(bytes, hash: hash, value: stored)
+            }
             if expiresAt != .max { restoredExpiries.append((expiresAt, entry)) }
         }
         restoredExpiries.sort { $0.expiresAt < $1.expiresAt }
-        storage = .memory(entries)
+        table = restored
         expiries = restoredExpiries
         expiryHead = 0
         changeLog = []
@@ -314,24 +322,24 @@ extension ValueState {
 
     @inlinable
     func writeMemoryEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
-        guard case .memory(let entries) = storage else { return }
+        guard case .memory = storage else { return }
         if changesOnly {  // in order: a later change of an entry overrides an earlier one
-            for (entry, stored) in changeLog ?? [] {
-                try out.writeEntry(
-                    key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },
-                    value: { w in
-                        guard let stored else { return }  // removed: empty value bytes
-                        w.write(stored.expiresAt)
-                        stored.value.encode(to: &w)
-                    })
-            }
+            for entry in changeLog ?? [] { try writeMemoryEntry(entry, &out) }
             return
         }
-        for (entry, stored) in entries {
-            try out.writeEntry(
-                key: { entry.key.encode(to: &$0); entry.namespace.encode(to: &$0) },
-                value: { $0.write(stored.expiresAt); stored.value.encode(to: &$0) })
-        }
+        for entry in 0 ..< table.numbered where table.values[entry] != nil { try writeMemoryEntry(entry, &out) }
+    }
+
+    /// One entry as it is now: its key bytes, and its expiry and value (none if removed).
+    @inlinable
+    func writeMemoryEntry(_ entry: Int, _ out: inout ChecksummedFileWriter) throws {
+        try out.writeEntry(
+            key: { w in table.keyBytes(of: entry) { w.bytes.append(contentsOf: $0) } },
+            value: { w in
+                guard let stored = table.values[entry] else { return }  // removed: empty value bytes
+                w.write(stored.expiresAt)
+                stored.value.encode(to: &w)
+            })
     }
 }
 

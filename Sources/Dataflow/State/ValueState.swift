@@ -28,29 +28,36 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
 
     @usableFromInline
     enum Storage {
-        /// In the process's memory (the memory backend).
-        case memory([Entry: Stored])
+        /// In the process's memory (the memory backend), in `table`.
+        case memory
         /// In RocksDB: entries under `StateKeyLayout`, each value prefixed with its expiry;
         /// entries with an expiry also have a key in the expiry index.
         case rocksDB(RocksDatabase)
     }
 
     @usableFromInline var storage: Storage
+    /// Memory storage: the entries, keys as their bytes.
+    @usableFromInline var table = EncodedEntryTable<Stored>()
+    /// Memory storage: where the key being looked up is encoded (no allocation once it
+    /// has grown to the keys' size).
+    @usableFromInline var scratch = StateWriter(capacity: 64)
     /// Writes the entries into a memory-backend snapshot (see `prepareSnapshots`): all of
     /// them, or (`true`) only those in `changeLog`.
     @usableFromInline var snapshotWriter: ((inout ChecksummedFileWriter, Bool) throws -> Void)?
-    /// Memory storage: the entries put (with what was put) or removed (`nil`) since the
-    /// last snapshot, in order, so that the next one can hold only those
-    /// (`MemoryStateSnapshot`; with the values logged, writing it looks nothing up).
-    /// `nil` while not kept: before the first snapshot, and once it outgrew half the
-    /// state or 64 entries (a whole snapshot is then about as cheap, and the log stops
+    /// Memory storage: the entries put or removed since the last snapshot (their numbers
+    /// in `table`, in order), so that the next one can hold only those
+    /// (`MemoryStateSnapshot`). An entry is written as it is at the snapshot: a key's
+    /// last number in the log is its newest entry, so a later change still overrides an
+    /// earlier one. `nil` while not kept: before the first snapshot, once it outgrew half
+    /// the state or 64 entries (a whole snapshot is then about as cheap, and the log stops
     /// costing memory and time until the next snapshot; a small state updated by every
-    /// record, such as a window's, is written whole).
-    @usableFromInline var changeLog: [(entry: Entry, stored: Stored?)]? = nil
-    /// Entries put with an expiry, in the order they were put: the front is deleted as
-    /// the watermark passes it. Out-of-order expiries behind a later one wait for it
-    /// (they already read as absent).
-    @usableFromInline var expiries: [(expiresAt: Int64, entry: Entry)] = []
+    /// record, such as a window's, is written whole), and after the table renumbered its
+    /// entries (removed ones can no longer be named).
+    @usableFromInline var changeLog: [Int]? = nil
+    /// Memory storage: entries put with an expiry (their numbers), in the order they were
+    /// put: the front is deleted as the watermark passes it. Out-of-order expiries behind
+    /// a later one wait for it (they already read as absent).
+    @usableFromInline var expiries: [(expiresAt: Int64, entry: Int)] = []
     @usableFromInline var expiryHead = 0
     /// RocksDB storage: no entry in the expiry index expires before this, so the index
     /// is scanned only once the watermark reaches it (not on every advance).
@@ -69,7 +76,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         self.operatorID = operatorID
         self.name = name
         self.groups = groups
-        storage = .memory([:])
+        storage = .memory
     }
 
     init(rocksDB database: RocksDatabase, operatorID: OperatorID, name: String, groups: KeyGroupRange = .all) {
@@ -111,11 +118,34 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         expiresAt != .max && watermark.hasReached(expiresAt)
     }
 
+    /// Memory storage: encodes the entry's key bytes into `scratch`, and finds them.
+    @inlinable
+    func lookUp(_ key: Key, _ namespace: Namespace) -> (hash: UInt64, entry: Int?) {
+        encode(key, namespace)
+        return scratch.bytes.withUnsafeBytes { bytes in
+            let hash = EncodedEntryTable<Stored>.hash(bytes)
+            return (hash, table.find(bytes, hash: hash))
+        }
+    }
+
+    @inlinable
+    func encode(_ key: Key, _ namespace: Namespace) {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        key.encode(to: &scratch)
+        namespace.encode(to: &scratch)
+    }
+
+    /// Memory storage: adds the entry whose bytes `lookUp` left in `scratch`.
+    @inlinable
+    func insertScratch(hash: UInt64, _ stored: Stored) -> Int {
+        scratch.bytes.withUnsafeBytes { table.insert($0, hash: hash, value: stored) }
+    }
+
     @inlinable
     public func get(_ key: Key, _ namespace: Namespace) throws -> Value? {
         switch storage {
-        case .memory(let entries):
-            guard let stored = entries[Entry(key: key, namespace: namespace)],
+        case .memory:
+            guard let entry = lookUp(key, namespace).entry, let stored = table.values[entry],
                   !hasExpired(stored.expiresAt) else { return nil }
             return stored.value
         case .rocksDB(let db):
@@ -165,16 +195,21 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Puts an entry that exists until the watermark reaches `expiresAt`.
     @inlinable
     public func put(_ key: Key, _ namespace: Namespace, _ value: Value, expiringAt expiresAt: Int64) throws {
-        let entry = Entry(key: key, namespace: namespace)
         switch storage {
-        case .memory(var entries):
-            storage = .memory([:])  // keep `entries` uniquely referenced while it changes
+        case .memory:
             let stored = Stored(value: value, expiresAt: expiresAt)
-            entries[entry] = stored
-            logChange(entry, stored, stateCount: entries.count)
-            storage = .memory(entries)
-            expiries.append((expiresAt, entry))
+            let (hash, found) = lookUp(key, namespace)
+            let number: Int
+            if let found {
+                table.values[found] = stored
+                number = found
+            } else {
+                number = insertScratch(hash: hash, stored)
+            }
+            logChange(number)
+            expiries.append((expiresAt, number))
         case .rocksDB(let db):
+            let entry = Entry(key: key, namespace: namespace)
             if cache.slots[entry] == nil, cache.isFull { try flush(db) }
             cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: true)
             earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
@@ -187,17 +222,19 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @inlinable
     public func putIfAbsent(_ key: Key, _ namespace: Namespace, _ value: Value, expiringAt expiresAt: Int64) throws -> Value? {
         switch storage {
-        case .memory(var entries):
-            storage = .memory([:])  // keep `entries` uniquely referenced while it changes
-            defer { storage = .memory(entries) }
-            let entry = Entry(key: key, namespace: namespace)
-            if let old = entries.updateValue(Stored(value: value, expiresAt: expiresAt), forKey: entry),
-               !hasExpired(old.expiresAt) {
-                entries[entry] = old
-                return old.value
+        case .memory:
+            let stored = Stored(value: value, expiresAt: expiresAt)
+            let (hash, found) = lookUp(key, namespace)
+            let number: Int
+            if let found {
+                if let old = table.values[found], !hasExpired(old.expiresAt) { return old.value }
+                table.values[found] = stored
+                number = found
+            } else {
+                number = insertScratch(hash: hash, stored)
             }
-            logChange(entry, Stored(value: value, expiresAt: expiresAt), stateCount: entries.count)
-            expiries.append((expiresAt, entry))
+            logChange(number)
+            expiries.append((expiresAt, number))
             return nil
         case .rocksDB:
             if let live = try get(key, namespace) { return live }
@@ -216,21 +253,28 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @inlinable
     public func update<R>(_ key: Key, _ namespace: Namespace, _ body: (inout Value?) throws -> R) throws -> R {
         switch storage {
-        case .memory(var entries):
-            storage = .memory([:])
-            defer { storage = .memory(entries) }
-            let entry = Entry(key: key, namespace: namespace)
-            let stored = entries[entry]
+        case .memory:
+            var found = lookUp(key, namespace).entry
+            let stored = found.flatMap { table.values[$0] }
             let live = stored.flatMap { hasExpired($0.expiresAt) ? nil : $0 }
             var value = live?.value
+            let renumberings = table.renumberings
             let result = try body(&value)
+            // The body may have used this state: find the entry again if it moved.
+            if table.renumberings != renumberings { found = lookUp(key, namespace).entry }
+            if let f = found, table.values[f] == nil { found = nil }
             if let value {
                 let changed = Stored(value: value, expiresAt: live?.expiresAt ?? .max)
-                entries[entry] = changed
-                logChange(entry, changed, stateCount: entries.count)
-            } else if stored != nil {
-                entries[entry] = nil
-                logChange(entry, nil, stateCount: entries.count)
+                if found == nil {
+                    let (hash, again) = lookUp(key, namespace)
+                    found = again ?? insertScratch(hash: hash, changed)
+                }
+                table.values[found!] = changed
+                logChange(found!)
+            } else if let found {
+                table.remove(found)
+                logChange(found)
+                compactIfWorthIt()
             }
             return result
         case .rocksDB(let db):
@@ -254,10 +298,26 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// restored entry whose expiry the restored watermark has reached reads as absent
     /// and is deleted as the watermark passes, like any.
     @inlinable
-    func logChange(_ entry: Entry, _ stored: Stored?, stateCount: Int) {
+    func logChange(_ entry: Int) {
         guard changeLog != nil else { return }
-        changeLog!.append((entry, stored))
-        if changeLog!.count > max(64, stateCount / 2) { changeLog = nil }
+        changeLog!.append(entry)
+        if changeLog!.count > max(64, table.count / 2) { changeLog = nil }
+    }
+
+    /// Memory storage: once removed entries outweigh live ones, drops them; entry numbers
+    /// held are renumbered, and the change log stops (it may name removed entries).
+    @inlinable
+    func compactIfWorthIt() {
+        guard table.wantsCompaction else { return }
+        let renumbered = table.compacted()
+        changeLog = nil
+        var kept: [(expiresAt: Int64, entry: Int)] = []
+        kept.reserveCapacity(expiries.count - expiryHead)
+        for (expiresAt, entry) in expiries[expiryHead...] where renumbered[entry] >= 0 {
+            kept.append((expiresAt, renumbered[entry]))
+        }
+        expiries = kept
+        expiryHead = 0
     }
 
     /// Moves the state's watermark and deletes the entries that expired.
@@ -276,18 +336,12 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             return
         }
         guard expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) else { return }
-        switch storage {
-        case .memory(var entries):
-            storage = .memory([:])
-            while expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) {
-                let (expiresAt, entry) = expiries[expiryHead]
-                expiryHead += 1
-                if let stored = entries[entry], stored.expiresAt == expiresAt { entries[entry] = nil }
-            }
-            storage = .memory(entries)
-        case .rocksDB:
-            break
+        while expiryHead < expiries.count, hasExpired(expiries[expiryHead].expiresAt) {
+            let (expiresAt, entry) = expiries[expiryHead]
+            expiryHead += 1
+            if let stored = table.values[entry], stored.expiresAt == expiresAt { table.remove(entry) }
         }
+        compactIfWorthIt()
         if expiryHead > 4096 && expiryHead * 2 > expiries.count {
             expiries.removeFirst(expiryHead)
             expiryHead = 0
@@ -328,7 +382,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Number of entries held, expired ones not yet deleted included.
     public var count: Int {
         switch storage {
-        case .memory(let entries): return entries.count
+        case .memory: return table.count
         case .rocksDB(let db):
             try? flush(db)
             return (try? db.countEntries(operator: operatorID, state: name)) ?? 0
@@ -338,9 +392,13 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// Every live entry whose key falls in `groups` (of those this state holds).
     public func forEach(in groups: KeyGroupRange, _ body: (Key, Namespace, Value) throws -> Void) throws {
         switch storage {
-        case .memory(let entries):
-            for (entry, stored) in entries where !hasExpired(stored.expiresAt) && groups.contains(KeyGroup(of: entry.key)) {
-                try body(entry.key, entry.namespace, stored.value)
+        case .memory:
+            for entry in 0 ..< table.numbered {
+                guard let stored = table.values[entry], !hasExpired(stored.expiresAt) else { continue }
+                var reader = StateReader(table.keyBytes(of: entry) { Array($0) })
+                let key = try Key.decode(from: &reader)
+                guard groups.contains(KeyGroup(of: key)) else { continue }
+                try body(key, try Namespace.decode(from: &reader), stored.value)
             }
         case .rocksDB(let db):
             try flush(db)
