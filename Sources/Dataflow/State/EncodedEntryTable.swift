@@ -151,23 +151,10 @@ struct EncodedEntryTable<Value> {
     mutating func reindex() {
         var capacity = 16
         while capacity * 3 < (count + 1) * 4 * 2 { capacity *= 2 }
-        slots = Self.emptySlots(capacity)
+        slots = Array(repeating: 0, count: capacity)
         occupied = 0
         for entry in 0 ..< values.count where values[entry] != nil {
             place(entry, hash: keyBytes(of: entry) { Self.hash($0) })
-        }
-    }
-
-    /// `count` empty slots. A large index is advised onto huge pages before it is first
-    /// touched: a probe lands anywhere in it, and with 4 KiB pages each one missed the TLB
-    /// as well as the cache (~90% of a dedup lookup's time was that one load).
-    @usableFromInline
-    static func emptySlots(_ count: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let start = UnsafeMutableRawPointer(buffer.baseAddress!)
-            HugePages.advise(start, bytes: count * MemoryLayout<UInt64>.stride)
-            buffer.initialize(repeating: 0)
-            initialized = count
         }
     }
 
