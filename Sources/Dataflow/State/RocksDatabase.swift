@@ -15,6 +15,8 @@ public final class RocksDatabase: @unchecked Sendable {
     let readOptions: OpaquePointer
     let writeOptions: OpaquePointer
     public let path: String
+    /// Growing states' expiries, carried out by compactions (`ExpiryOrder.growing`).
+    let compactionExpiry = CompactionExpiry()
 
     /// Opens (creating if missing) the database at `path`; `readOnly` opens an existing
     /// one (a checkpoint being inspected) without changing a byte of it.
@@ -42,6 +44,7 @@ public final class RocksDatabase: @unchecked Sendable {
         rocksdb_options_set_memtable_whole_key_filtering(options, 1)
         rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
         rocksdb_options_set_block_based_table_factory(options, tableOptions)
+        rocksdb_options_set_compaction_filter_factory(options, compactionExpiry.makeFactory())
         readOptions = rocksdb_readoptions_create()
         writeOptions = rocksdb_writeoptions_create()
         rocksdb_writeoptions_disable_WAL(writeOptions, 1)
@@ -175,6 +178,12 @@ public final class RocksDatabase: @unchecked Sendable {
     }
 
     /// Number of entries of one state of one operator, over all key groups.
+    /// Compacts the whole database now (compactions otherwise run as RocksDB sees fit);
+    /// growing states' expired entries are gone afterwards (`CompactionExpiry`).
+    public func compact() {
+        rocksdb_compact_range(db, nil, 0, nil, 0)
+    }
+
     public func countEntries(operator: OperatorID, state: String) throws -> Int {
         var n = 0
         for g in 0 ..< KeyGroup.count {

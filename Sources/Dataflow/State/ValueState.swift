@@ -31,7 +31,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         /// In the process's memory (the memory backend), in `table`.
         case memory
         /// In RocksDB: entries under `StateKeyLayout`, each value prefixed with its expiry;
-        /// entries with an expiry also have a key in the expiry index.
+        /// entries with an expiry also have a key in the expiry index, unless the state's
+        /// expiries are growing (`ExpiryOrder`: compactions then drop expired entries).
         case rocksDB(RocksDatabase)
     }
 
@@ -64,6 +65,10 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @usableFromInline var earliestIndexedExpiry: Int64 = .max
     /// RocksDB storage: entries read and written lately, written back in batches.
     @usableFromInline var cache = WriteBackCache<Entry, Stored>()
+    /// What the state promises about its expiries (`expect(_:)`).
+    public private(set) var expiryOrder = ExpiryOrder.any
+    /// RocksDB storage of a growing state: where compactions read its watermark.
+    @usableFromInline var compactionExpiry: CompactionExpiry.Registration?
     /// The watermark expiries are judged against.
     public var watermark: Watermark { _watermark }
     @usableFromInline var _watermark: Watermark = .initial
@@ -86,6 +91,26 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         storage = .rocksDB(database)
         // A database restored from a checkpoint may hold index entries: look once.
         earliestIndexedExpiry = .min
+    }
+
+    /// Declares what the state's puts promise about expiries (`ExpiryOrder`), before the
+    /// first put; a state once declared growing stays so.
+    public func expect(_ order: ExpiryOrder) {
+        guard order == .growing, expiryOrder != .growing else { return }
+        expiryOrder = order
+        if case .rocksDB(let db) = storage {
+            compactionExpiry = db.compactionExpiry.register(operator: operatorID, state: name, groups: groups)
+            compactionExpiry!.publish(watermark)
+        }
+    }
+
+    /// Refuses a put that would give the live entry `live` an earlier expiry in a
+    /// growing state (its older version could outlive a dropped newer one in RocksDB).
+    @inlinable
+    func checkExpiryOrder(live: Stored?, _ expiresAt: Int64) throws {
+        guard expiryOrder == .growing, let live, !hasExpired(live.expiresAt), live.expiresAt > expiresAt else { return }
+        throw StateBackendError("state '\(name)' of operator '\(operatorID)' expects growing expiries, "
+            + "but an entry expiring at \(live.expiresAt) was put again expiring at \(expiresAt)")
     }
 
     // MARK: byte form (RocksDB)
@@ -201,6 +226,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             let (hash, found) = lookUp(key, namespace)
             let number: Int
             if let found {
+                try checkExpiryOrder(live: table.values[found], expiresAt)
                 table.values[found] = stored
                 number = found
             } else {
@@ -210,9 +236,14 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             expiries.append((expiresAt, number))
         case .rocksDB(let db):
             let entry = Entry(key: key, namespace: namespace)
-            if cache.slots[entry] == nil, cache.isFull { try flush(db) }
-            cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: true)
-            earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
+            let indexed = expiryOrder != .growing
+            if indexed {
+                if cache.slots[entry] == nil, cache.isFull { try flush(db) }
+                earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
+            } else {
+                try checkExpiryOrder(live: try cachedStored(db, entry), expiresAt)
+            }
+            cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: indexed)
         }
     }
 
@@ -329,6 +360,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         // deleting them one by one would only delay the end of the run.
         if watermark == .end { return }
         if case .rocksDB(let db) = storage {
+            compactionExpiry?.publish(watermark)
             if hasExpired(earliestIndexedExpiry) {
                 try flush(db)
                 try deleteExpired(db)

@@ -25,7 +25,8 @@ public struct DeduplicateTransactions: KeyedProcessFunction {
     }
 
     public mutating func open(_ state: StateScope) throws {
-        seen = try state.valueState("seen")
+        // A key is put only while absent or expired, so its expiries only grow.
+        seen = try state.valueState("seen", expiries: .growing)
     }
 
     public mutating func processElement(_ tx: Transaction, key: TransactionKey, context: ProcessContext<Self>) throws {

@@ -51,10 +51,12 @@ public final class StateScope {
     /// snapshot writer is then made in specialized code; see `ValueState.prepareSnapshots`.)
     @inlinable
     public func valueState<K: StateKey, N: StateNamespace, V: StateCodable>(
-        _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self
+        _ name: String, key: K.Type = K.self, namespace: N.Type = N.self, value: V.Type = V.self,
+        expiries: ExpiryOrder = .any
     ) throws -> ValueState<K, N, V> {
         let state = try backend.valueState(operator: operatorID, name: name, groups: groups, key: key,
                                            namespace: namespace, value: value)
+        state.expect(expiries)
         state.prepareSnapshots()
         track(state)
         return state
