@@ -10,7 +10,7 @@ import Testing
     func growing(_ backend: any StateBackend, _ name: String = "seen", groups: KeyGroupRange = .all) throws -> Seen {
         let state = try backend.valueState(operator: "dedup", name: name, groups: groups, key: String.self,
                                            namespace: NoNamespace.self, value: Int64.self)
-        state.expect(.growing)
+        try state.expect(.growing)
         return state
     }
 
@@ -103,5 +103,62 @@ import Testing
         try again.advance(to: Watermark(30))
         restored.database.compact()
         #expect(again.count == 20)
+    }
+}
+
+/// The Bloom filters in front of a growing RocksDB state: a key it never wrote skips
+/// RocksDB, a key it wrote is never reported absent.
+@Suite struct KeyPresenceFilterTests {
+    func hash(_ i: Int) -> UInt64 { UInt64(bitPattern: Int64(StateHashing.mix(UInt64(i), seed: 7))) }
+
+    @Test func everyInsertedKeyIsFoundAndFewOthersAre() {
+        var filter = KeyPresenceFilter()
+        let n = 200_000  // past the first generation's 65,536 keys
+        for i in 0 ..< n { filter.insert(hash(i), expiresAt: Int64(i)) }
+        #expect(filter.generations.count > 2)
+        #expect((0 ..< n).allSatisfy { filter.mayContain(hash($0)) })
+        let falsePositives = (n ..< 2 * n).filter { filter.mayContain(hash($0)) }.count
+        #expect(Double(falsePositives) / Double(n) < 0.03)
+    }
+
+    @Test func aGenerationIsDroppedOnceEveryExpiryPutIntoItHasPassed() {
+        var filter = KeyPresenceFilter()
+        let first = KeyPresenceFilter.firstCapacity
+        for i in 0 ..< first { filter.insert(hash(i), expiresAt: 1_000) }
+        for i in first ..< 2 * first { filter.insert(hash(i), expiresAt: 2_000) }  // a second generation
+        filter.retire(at: Watermark(999))
+        #expect(filter.generations.count == 2)
+        filter.retire(at: Watermark(1_000))
+        #expect(filter.generations.count == 1)
+        #expect(filter.mayContain(hash(first)))
+        filter.retire(at: Watermark(5_000))  // the newest stays, whatever its expiries
+        #expect(filter.generations.count == 1)
+    }
+
+    @Test func aGenerationHoldingAKeyWithoutExpiryIsKept() {
+        var filter = KeyPresenceFilter()
+        filter.insert(hash(0), expiresAt: .max)
+        for i in 1 ... KeyPresenceFilter.firstCapacity { filter.insert(hash(i), expiresAt: 10) }
+        filter.retire(at: Watermark(1_000))
+        #expect(filter.mayContain(hash(0)))
+    }
+
+    @Test func aGrowingStateFindsEveryKeyAfterItsCacheWasWrittenBackAndAfterARestore() throws {
+        let dir = TemporaryDirectory()
+        let backend = try RocksDBStateBackend(directory: dir.file("db"), memoryBudget: 32 << 20)
+        let s = try GrowingExpiryTests().growing(backend)
+        let n = 70_000  // more than the write-back cache holds: it is written and emptied
+        for i in 0 ..< n { #expect(try s.putIfAbsent("tx-\(i)", NoNamespace(), Int64(i), expiringAt: 1_000_000) == nil) }
+        #expect(s.presence != nil)
+        #expect((0 ..< n).allSatisfy { (try? s.get("tx-\($0)", NoNamespace())) == Int64($0) })
+        try backend.checkpoint(into: dir.file("chk"))
+
+        let restored = try RocksDBStateBackend(directory: dir.file("db2"), memoryBudget: 32 << 20,
+                                               restoringFrom: dir.file("chk"))
+        let again = try GrowingExpiryTests().growing(restored)
+        for i in stride(from: 0, to: n, by: 7) {
+            #expect(try again.putIfAbsent("tx-\(i)", NoNamespace(), -1, expiringAt: 1_000_000) == Int64(i))
+        }
+        #expect(try again.putIfAbsent("tx-new", NoNamespace(), 1, expiringAt: 1_000_000) == nil)
     }
 }

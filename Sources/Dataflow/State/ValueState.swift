@@ -69,6 +69,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     public private(set) var expiryOrder = ExpiryOrder.any
     /// RocksDB storage of a growing state: where compactions read its watermark.
     @usableFromInline var compactionExpiry: CompactionExpiry.Registration?
+    /// RocksDB storage of a growing state: the keys it may hold there, so that looking
+    /// up one it never wrote skips RocksDB.
+    @usableFromInline var presence: KeyPresenceFilter?
     /// The watermark expiries are judged against.
     public var watermark: Watermark { _watermark }
     @usableFromInline var _watermark: Watermark = .initial
@@ -95,13 +98,36 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
 
     /// Declares what the state's puts promise about expiries (`ExpiryOrder`), before the
     /// first put; a state once declared growing stays so.
-    public func expect(_ order: ExpiryOrder) {
+    public func expect(_ order: ExpiryOrder) throws {
         guard order == .growing, expiryOrder != .growing else { return }
         expiryOrder = order
         if case .rocksDB(let db) = storage {
             compactionExpiry = db.compactionExpiry.register(operator: operatorID, state: name, groups: groups)
             compactionExpiry!.publish(watermark)
+            presence = try fillPresence(db)
         }
+    }
+
+    /// A filter of the keys the database holds for this state (a restored one holds some).
+    func fillPresence(_ db: RocksDatabase) throws -> KeyPresenceFilter {
+        var filter = KeyPresenceFilter()
+        try flush(db)
+        for g in groups.lowerBound ... groups.upperBound {
+            let prefix = StateKeyLayout.prefix(group: KeyGroup(index: g), operator: operatorID, state: name)
+            try db.scan(prefix: prefix) { key, bytes in
+                let parts = try StateKeyLayout.decode(key, key: Key.self, namespace: Namespace.self)
+                var reader = StateReader(bytes)
+                filter.insert(Self.presenceHash(Entry(key: parts.key, namespace: parts.namespace)),
+                              expiresAt: try reader.readInt64())
+                return true
+            }
+        }
+        return filter
+    }
+
+    @inlinable
+    static func presenceHash(_ entry: Entry) -> UInt64 {
+        UInt64(bitPattern: Int64(entry._rawHashValue(seed: 0x5bd1e995)))
     }
 
     /// Refuses a put that would give the live entry `live` an earlier expiry in a
@@ -184,7 +210,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     @inlinable
     func cachedStored(_ db: RocksDatabase, _ entry: Entry) throws -> Stored? {
         if let slot = cache.slots[entry] { return slot.value }
-        let stored = try readStored(db, entryKey(entry.key, entry.namespace))
+        let stored = presence.map { $0.mayContain(Self.presenceHash(entry)) } == false
+            ? nil : try readStored(db, entryKey(entry.key, entry.namespace))
         if cache.isFull { try flush(db) }
         cache.slots[entry] = .init(value: stored, dirty: false, indexPending: false)
         return stored
@@ -199,6 +226,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
                 StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
             }
             guard let stored = slot.value else { return writes.append(key: key, value: nil) }
+            presence?.insert(Self.presenceHash(entry), expiresAt: stored.expiresAt)
             writes.append(key: key) { w in
                 w.write(stored.expiresAt)
                 stored.value.encode(to: &w)
@@ -361,6 +389,7 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         if watermark == .end { return }
         if case .rocksDB(let db) = storage {
             compactionExpiry?.publish(watermark)
+            presence?.retire(at: watermark)
             if hasExpired(earliestIndexedExpiry) {
                 try flush(db)
                 try deleteExpired(db)

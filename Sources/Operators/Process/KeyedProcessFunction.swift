@@ -56,7 +56,7 @@ public final class StateScope {
     ) throws -> ValueState<K, N, V> {
         let state = try backend.valueState(operator: operatorID, name: name, groups: groups, key: key,
                                            namespace: namespace, value: value)
-        state.expect(expiries)
+        try state.expect(expiries)
         state.prepareSnapshots()
         track(state)
         return state
