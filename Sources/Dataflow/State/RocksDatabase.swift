@@ -25,7 +25,10 @@ public final class RocksDatabase: @unchecked Sendable {
         let budget = max(memoryBudget, 16 << 20)
         options = rocksdb_options_create()
         rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
-        rocksdb_options_set_write_buffer_size(options, Int(budget / 8))
+        // Small memtables: a new key's insert walks a shorter skip list, and since the
+        // presence filter answers most lookups of absent keys, the extra level-0 files
+        // cost little (1M JSONL turnover: 8 MiB against 32 MiB, p1 ~5% and p2 ~10% faster).
+        rocksdb_options_set_write_buffer_size(options, Int(max(budget / 32, 2 << 20)))
         rocksdb_options_set_max_write_buffer_number(options, 2)
         rocksdb_options_increase_parallelism(options, 2)
         cache = rocksdb_cache_create_lru(Int(budget / 2))
