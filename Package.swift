@@ -21,9 +21,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        // The one Linux call Swift's Glibc module does not declare (sync_file_range).
+        .target(name: "CLinuxIO"),
         .target(
             name: "Dataflow",
-            dependencies: ["CZstd", "CRocksDB"],
+            dependencies: ["CZstd", "CRocksDB", "CLinuxIO"],
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),

@@ -60,6 +60,41 @@ import Testing
         #expect(dir.read(path).isEmpty)
     }
 
+    @Test func writeBackStartsEveryChunkAndKeepsEveryByteAcrossRecovery() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("valid.jsonl")
+        let chunk = Int(OutputFile.writebackChunk)
+        var expected: [UInt8] = []
+        let first = try OutputFile(path: path)
+        for i in 0 ..< (2 * chunk + chunk / 2) / 4099 {
+            let piece = [UInt8](repeating: UInt8(i % 251), count: 4099)
+            try first.append(piece)
+            expected += piece
+        }
+        try first.flush()
+        // Handed to the kernel in whole chunks, each starting where the last one ended.
+        #expect(first.writebackFrom >= Int64(2 * chunk) && first.writebackFrom <= first.length)
+        let committed = Int64(chunk + 12345)
+        try first.close()
+
+        let reopened = try OutputFile(path: path, truncatingTo: committed)
+        #expect(reopened.writebackFrom == committed)
+        expected.removeLast(expected.count - Int(committed))
+        let tail = [UInt8](repeating: 7, count: chunk + 3)
+        try reopened.append(tail)
+        expected += tail
+        try reopened.sync()
+        #expect(reopened.writebackFrom > committed)
+        try reopened.close()
+        #expect(dir.read(path) == expected)
+
+        // Not a regular file: no write-back to start.
+        let device = try OutputFile(path: "/dev/null", truncatingTo: 0)
+        try device.append([UInt8](repeating: 1, count: chunk + 1))
+        try device.flush()
+        #expect(device.writebackFrom == 0)
+    }
+
     @Test func anUncreatableFileFailsWithTheOSMessage() throws {
         let error = #expect(throws: OutputError.self) { _ = try OutputFile(path: "/nonexistent-dir/x.jsonl") }
         #expect(error?.description == "cannot create /nonexistent-dir/x.jsonl: No such file or directory")
