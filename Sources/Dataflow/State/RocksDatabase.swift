@@ -45,7 +45,11 @@ public final class RocksDatabase: @unchecked Sendable {
         rocksdb_block_based_options_set_cache_index_and_filter_blocks(tableOptions, 0)
         rocksdb_options_set_memtable_prefix_bloom_size_ratio(options, 0.1)
         rocksdb_options_set_memtable_whole_key_filtering(options, 1)
-        rocksdb_options_set_level_compaction_dynamic_level_bytes(options, 1)
+        // Universal compaction: each key is rewritten fewer times than by levels, and
+        // dedup keys, written once and never updated, gain nothing from the levels'
+        // tighter space (10M JSONL turnover, p1: 104 -> 80 CPU s, peak RSS 376 -> 335 MiB,
+        // state on disk 542 -> 302 MB).
+        rocksdb_options_set_compaction_style(options, Int32(rocksdb_universal_compaction))
         rocksdb_options_set_block_based_table_factory(options, tableOptions)
         rocksdb_options_set_compaction_filter_factory(options, compactionExpiry.makeFactory())
         readOptions = rocksdb_readoptions_create()
