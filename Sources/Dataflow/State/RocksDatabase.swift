@@ -26,7 +26,7 @@ public final class RocksDatabase: @unchecked Sendable {
         options = rocksdb_options_create()
         rocksdb_options_set_compression(options, Int32(rocksdb_lz4_compression))
         // Small memtables: a new key's insert walks a shorter skip list, and since the
-        // presence filter answers most lookups of absent keys, the extra level-0 files
+        // presence filter answers most lookups of absent keys, the extra sorted runs
         // cost little (1M JSONL turnover: 8 MiB against 32 MiB, p1 ~5% and p2 ~10% faster).
         rocksdb_options_set_write_buffer_size(options, Int(max(budget / 32, 2 << 20)))
         rocksdb_options_set_max_write_buffer_number(options, 2)
