@@ -62,10 +62,10 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
     /// The entry's value, from the cache or else from RocksDB (then cached).
     @inlinable
     func cached(_ db: RocksDatabase, _ entry: CachedEntry) throws -> Value? {
-        if let slot = cache.slots[entry] { return slot.value }
+        if let slot = cache.slot(entry) { return slot.value }
         let value = try db.get(entryKey(entry.key, entry.namespace)).map(decodeValue)
         if cache.isFull { try flush(db) }
-        cache.slots[entry] = .init(value: value, dirty: false, indexPending: false)
+        cache.remember(entry, value)
         return value
     }
 
@@ -111,7 +111,7 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
             var value = old
             let result = try body(&value)
             if value != nil || old != nil {
-                cache.slots[entry] = .init(value: value, dirty: true, indexPending: false)
+                cache.write(entry, value)
             }
             return result
         }
@@ -144,6 +144,9 @@ public final class MapState<Key: StateKey, UserKey: StateKey, Value: StateCodabl
             return result
         }
     }
+
+    /// What keeping this state in RocksDB has cost so far (zero in memory).
+    public var rocksDBWork: RocksDBStateWork { cache.work }
 
     /// Number of (key, user key) entries.
     public var count: Int {

@@ -137,9 +137,16 @@ public final class RocksDatabase: @unchecked Sendable {
 
     /// Visits the entries whose key starts with `prefix`, in key order, while `body` returns true.
     public func scan(prefix: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
+        try scan(prefix: prefix, from: prefix, body)
+    }
+
+    /// Visits the entries whose key starts with `prefix`, in key order from the first at
+    /// or after `start`, while `body` returns true. Seeking past deleted keys skips their
+    /// tombstones, which a scan from the prefix would step over one by one.
+    public func scan(prefix: [UInt8], from start: [UInt8], _ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Bool) throws {
         guard let iterator = rocksdb_create_iterator(db, readOptions) else { throw StateBackendError("RocksDB iterator failed") }
         defer { rocksdb_iter_destroy(iterator) }
-        prefix.withUnsafeBufferPointer { p in
+        start.withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { rocksdb_iter_seek(iterator, $0.baseAddress, p.count) }
         }
         while rocksdb_iter_valid(iterator) != 0 {

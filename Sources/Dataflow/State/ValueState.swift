@@ -60,9 +60,19 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// a later one wait for it (they already read as absent).
     @usableFromInline var expiries: [(expiresAt: Int64, entry: Int)] = []
     @usableFromInline var expiryHead = 0
-    /// RocksDB storage: no entry in the expiry index expires before this, so the index
-    /// is scanned only once the watermark reaches it (not on every advance).
+    /// RocksDB storage: no key in the expiry index (of this state's key groups) expires
+    /// before this, so the index is swept only once the watermark has reached it. Keys
+    /// reach the index when the cache is flushed.
     @usableFromInline var earliestIndexedExpiry: Int64 = .max
+    /// RocksDB storage: the watermark of the last sweep: every index key of this state's
+    /// key groups expiring at or before it is deleted, and no later flush writes one
+    /// (an entry that has expired is written as a delete), so the next sweep seeks past
+    /// them and their tombstones. `nil` before the first sweep.
+    @usableFromInline var sweptThrough: Int64? = nil
+    /// RocksDB storage: watermark advances since the last sweep at which one was due.
+    @usableFromInline var dueAdvances = 0
+    /// RocksDB storage: what the sweeps have cost (the cache counts its flushes).
+    @usableFromInline var sweepWork = RocksDBStateWork()
     /// RocksDB storage: entries read and written lately, written back in batches.
     @usableFromInline var cache = WriteBackCache<Entry, Stored>()
     /// What the state promises about its expiries (`expect(_:)`).
@@ -209,35 +219,56 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
     /// The stored entry, from the cache or else from RocksDB (then cached).
     @inlinable
     func cachedStored(_ db: RocksDatabase, _ entry: Entry) throws -> Stored? {
-        if let slot = cache.slots[entry] { return slot.value }
+        if let slot = cache.slot(entry) { return slot.value }
         let stored = presence.map { $0.mayContain(Self.presenceHash(entry)) } == false
             ? nil : try readStored(db, entryKey(entry.key, entry.namespace))
-        if cache.isFull { try flush(db) }
-        cache.slots[entry] = .init(value: stored, dirty: false, indexPending: false)
+        if cache.isFull { try writeBack(db) }
+        cache.remember(entry, stored)
         return stored
     }
 
-    /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
+    /// Makes RocksDB hold the state exactly: writes the cache back, and deletes the
+    /// entries the watermark has expired if any are due (not at the end of input, when
+    /// every entry with an expiry reads as absent anyway).
     @usableFromInline
     func flush(_ db: RocksDatabase) throws {
+        try writeBack(db)
+        if watermark != .end && hasExpired(earliestIndexedExpiry) { try sweepExpired(db) }
+    }
+
+    /// Writes the cached changes to RocksDB: entries, removals and new TTL index keys.
+    /// An entry that has expired is written as a delete (it reads as absent; written,
+    /// it would need an index key that the next sweep deletes again).
+    @usableFromInline
+    func writeBack(_ db: RocksDatabase) throws {
         let operatorID = self.operatorID, name = self.name
         try cache.flush(db) { entry, slot, writes in
             let key = { (w: inout StateWriter) in
                 StateKeyLayout.write(operator: operatorID, state: name, key: entry.key, namespace: entry.namespace, to: &w)
             }
-            guard let stored = slot.value else { return writes.append(key: key, value: nil) }
+            guard let stored = slot.value, !hasExpired(stored.expiresAt) else { return writes.append(key: key, value: nil) }
             presence?.insert(Self.presenceHash(entry), expiresAt: stored.expiresAt)
             writes.append(key: key) { w in
                 w.write(stored.expiresAt)
                 stored.value.encode(to: &w)
             }
             if slot.indexPending {
+                earliestIndexedExpiry = min(earliestIndexedExpiry, stored.expiresAt)
                 writes.append(key: { w in
                     StateKeyLayout.writeExpiryIndexKey(operator: operatorID, state: name, expiresAt: stored.expiresAt,
                                                        entry: key, to: &w)
                 }, value: { _ in })
             }
         }
+    }
+
+    /// What keeping this state in RocksDB has cost so far (zero in memory).
+    public var rocksDBWork: RocksDBStateWork {
+        var work = cache.work
+        work.sweeps = sweepWork.sweeps
+        work.indexKeysVisited = sweepWork.indexKeysVisited
+        work.entriesExpired = sweepWork.entriesExpired
+        return work
     }
 
     @inlinable
@@ -266,12 +297,11 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             let entry = Entry(key: key, namespace: namespace)
             let indexed = expiryOrder != .growing
             if indexed {
-                if cache.slots[entry] == nil, cache.isFull { try flush(db) }
-                earliestIndexedExpiry = min(earliestIndexedExpiry, expiresAt)
+                if cache.slot(entry) == nil, cache.isFull { try writeBack(db) }
             } else {
                 try checkExpiryOrder(live: try cachedStored(db, entry), expiresAt)
             }
-            cache.slots[entry] = .init(value: Stored(value: value, expiresAt: expiresAt), dirty: true, indexPending: indexed)
+            cache.write(entry, Stored(value: value, expiresAt: expiresAt), newIndex: indexed)
         }
     }
 
@@ -343,11 +373,9 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             var value = live?.value
             let result = try body(&value)
             if let value {
-                let pending = cache.slots[entry]?.indexPending ?? false
-                cache.slots[entry] = .init(value: Stored(value: value, expiresAt: live?.expiresAt ?? .max), dirty: true,
-                                           indexPending: pending && live != nil)
+                cache.write(entry, Stored(value: value, expiresAt: live?.expiresAt ?? .max), keepIndex: live != nil)
             } else if stored != nil {
-                cache.slots[entry] = .init(value: nil, dirty: true, indexPending: false)
+                cache.write(entry, nil)
             }
             return result
         }
@@ -391,8 +419,8 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             compactionExpiry?.publish(watermark)
             presence?.retire(at: watermark)
             if hasExpired(earliestIndexedExpiry) {
-                try flush(db)
-                try deleteExpired(db)
+                dueAdvances += 1
+                if dueAdvances >= Self.sweepInterval { try sweepExpired(db) }
             }
             return
         }
@@ -409,16 +437,39 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
         }
     }
 
-    /// Deletes the entries the watermark has expired, by the expiry index. The index is
-    /// one for all partitions of the state; each deletes only its own key groups' entries
-    /// (the entry key after the expiry starts with its key group).
+    /// RocksDB storage: how many watermark advances with entries due may pass before
+    /// they are deleted. Deleting is only about space (an expired entry reads as absent
+    /// at once), and a sweep has a fixed cost (an iterator over every sorted run), so
+    /// with expiries due at most advances, sweeping at each would cost more than the
+    /// deletes themselves. Flushes (checkpoints, scans) sweep whatever is due.
+    @usableFromInline static var sweepInterval: Int { 256 }
+
+    /// Deletes the entries the watermark has expired, by the expiry index: reads the
+    /// index from where the last sweep ended up to the first key not due, and deletes
+    /// each due key and its entry, unless the entry was put again with another expiry
+    /// since (it has an index key of its own then). Entries changed in the cache and not
+    /// written back are left to the write-back (which writes expired ones as deletes).
+    ///
+    /// The index is one for all partitions of the state; each deletes only its own key
+    /// groups' keys (the entry key after the expiry starts with its key group).
+    ///
+    /// - Complexity: O(e) reads and deletes for the e index keys due (of every partition),
+    ///   plus one seek.
     @usableFromInline
-    func deleteExpired(_ db: RocksDatabase) throws {
+    func sweepExpired(_ db: RocksDatabase) throws {
         let prefix = StateKeyLayout.expiryIndexPrefix(operator: operatorID, state: name)
+        var start = prefix
+        if let sweptThrough {
+            var writer = StateWriter(capacity: 8)
+            writer.write(sweptThrough + 1)
+            start += writer.bytes
+        }
         var due: [(index: [UInt8], expiresAt: Int64, entry: [UInt8])] = []
+        var visited = 0
         earliestIndexedExpiry = .max
         let everyGroup = groups == .all
-        try db.scan(prefix: prefix) { key, _ in
+        try db.scan(prefix: prefix, from: start) { key, _ in
+            visited += 1
             var reader = StateReader(key, offset: prefix.count)
             let expiresAt = try reader.readInt64()
             guard hasExpired(expiresAt) else {
@@ -432,12 +483,24 @@ public final class ValueState<Key: StateKey, Namespace: StateNamespace, Value: S
             due.append((key, expiresAt, Array(key[reader.offset...])))
             return true
         }
+        var expired = 0
         try db.write { batch in
             for (index, expiresAt, entry) in due {
-                if let stored = try readStored(db, entry), stored.expiresAt == expiresAt { batch.delete(entry) }
+                if let bytes = try db.get(entry) {
+                    var reader = StateReader(bytes)
+                    if try reader.readInt64() == expiresAt {
+                        batch.delete(entry)
+                        expired += 1
+                    }
+                }
                 batch.delete(index)
             }
         }
+        sweptThrough = watermark.time
+        dueAdvances = 0
+        sweepWork.sweeps += 1
+        sweepWork.indexKeysVisited += visited
+        sweepWork.entriesExpired += expired
     }
 
     /// Number of entries held, expired ones not yet deleted included.

@@ -13,6 +13,18 @@ import Darwin
 /// and written many times between checkpoints; RocksDB sees each once per flush. Nothing
 /// is lost by caching: checkpoints flush first, and a crash loses only what the
 /// checkpoint being recovered does not hold anyway.
+///
+/// What holds:
+/// - the cache knows its dirty entries (`dirtyEntries`, each once): a flush visits and
+///   writes those and no other, and marks them clean in place, so it costs what was
+///   changed since the last flush, however many clean entries are cached;
+/// - no operation copies the slots: they are changed only through the dictionary's
+///   in-place accessors, never while iterating it (a loop over a dictionary that it
+///   changes copies all of it, with a retain per field of every value: that made each
+///   flush cost the whole cache, issue 15).
+///
+/// - Complexity: a read or a write is one or two hash lookups; `flush` is O(d log d) for
+///   d dirty entries (they are sorted by key for RocksDB), plus the batch write.
 @usableFromInline
 struct WriteBackCache<Entry: Hashable, Value> {
     @usableFromInline
@@ -34,11 +46,39 @@ struct WriteBackCache<Entry: Hashable, Value> {
     /// Entries held before a flush empties the cache.
     @usableFromInline static var capacity: Int { 1 << 16 }
 
+    /// Changed only by the methods below.
     @usableFromInline var slots: [Entry: Slot] = [:]
+    /// The entries whose slot is dirty, each once, in the order they became dirty.
+    @usableFromInline var dirtyEntries: [Entry] = []
+    /// What flushes have cost so far (tests read it: work per flush is what changed).
+    @usableFromInline var work = RocksDBStateWork()
 
     @usableFromInline init() {}
 
     @inlinable var isFull: Bool { slots.count >= Self.capacity }
+    @inlinable var count: Int { slots.count }
+    @inlinable var dirtyCount: Int { dirtyEntries.count }
+
+    /// The cached slot of `entry`, if any.
+    @inlinable func slot(_ entry: Entry) -> Slot? { slots[entry] }
+
+    /// Caches what RocksDB holds for `entry` (`nil`: absent), as clean.
+    @inlinable mutating func remember(_ entry: Entry, _ value: Value?) {
+        slots[entry] = Slot(value: value, dirty: false, indexPending: false)
+    }
+
+    /// Records a change of `entry` to `value` (`nil`: removed). Its index key is pending
+    /// when `newIndex`, or when `keepIndex` and it was pending already.
+    @inlinable mutating func write(_ entry: Entry, _ value: Value?, newIndex: Bool = false, keepIndex: Bool = false) {
+        if let i = slots.index(forKey: entry) {
+            let old = slots.values[i]
+            slots.values[i] = Slot(value: value, dirty: true, indexPending: newIndex || (keepIndex && old.indexPending))
+            if !old.dirty { dirtyEntries.append(entry) }
+        } else {
+            slots[entry] = Slot(value: value, dirty: true, indexPending: newIndex)
+            dirtyEntries.append(entry)
+        }
+    }
 
     /// Writes the dirty entries in one batch, sorted by key (RocksDB's memtable inserts a
     /// run of ascending keys much faster than the same keys at random), and marks them
@@ -46,17 +86,24 @@ struct WriteBackCache<Entry: Hashable, Value> {
     /// `SortedWrites`: keys with their value, or deletes.
     @inlinable
     mutating func flush(_ database: RocksDatabase, _ changes: (Entry, Slot, inout SortedWrites) throws -> Void) throws {
-        var writes = SortedWrites(expected: slots.count)
-        for (entry, slot) in slots where slot.dirty { try changes(entry, slot, &writes) }
-        let any = !writes.isEmpty
-        if any { try writes.write(to: database) }
+        work.flushes += 1
+        work.slotsVisited += dirtyEntries.count
+        if !dirtyEntries.isEmpty {
+            var writes = SortedWrites(expected: dirtyEntries.count)
+            for entry in dirtyEntries { try changes(entry, slots[entry]!, &writes) }
+            work.entriesWritten += writes.count
+            if !writes.isEmpty { try writes.write(to: database) }
+        }
         if isFull {
             slots.removeAll(keepingCapacity: true)
-        } else if any {
-            for (entry, slot) in slots where slot.dirty {
-                slots[entry] = Slot(value: slot.value, dirty: false, indexPending: false)
+        } else {
+            for entry in dirtyEntries {
+                let i = slots.index(forKey: entry)!
+                slots.values[i].dirty = false
+                slots.values[i].indexPending = false
             }
         }
+        dirtyEntries.removeAll(keepingCapacity: true)
     }
 }
 
@@ -94,6 +141,7 @@ struct SortedWrites {
     }
 
     @inlinable var isEmpty: Bool { writes.isEmpty }
+    @inlinable var count: Int { writes.count }
 
     /// A put of the key `key` writes and the value `value` writes; a delete without `value`.
     @inlinable
