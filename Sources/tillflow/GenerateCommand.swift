@@ -122,9 +122,13 @@ struct GenerateInventory: ParsableCommand {
     @Option(help: "Fraction of lines that are malformed inventory events or POS lines (0...1).")
     var invalidFraction: Double = 0
 
+    @Option(help: "Fraction of the fresh traffic that is POS transactions (0...1); the rest, mostly reservations, keeps its proportions.")
+    var posFraction: Double = InventoryGeneratorConfig.defaultPOSFraction
+
     var config: InventoryGeneratorConfig {
         InventoryGeneratorConfig(locations: locations, skus: skus, count: count, seed: seed,
-                                 start: start.epochMillis, span: span.milliseconds, invalidFraction: invalidFraction)
+                                 start: start.epochMillis, span: span.milliseconds, invalidFraction: invalidFraction,
+                                 posFraction: posFraction)
     }
 
     func validate() throws {

@@ -21,6 +21,15 @@ public struct InventoryGeneratorConfig: Sendable, Equatable {
     /// Fraction of lines that break a rule: malformed inventory events
     /// (`InventoryInvalidKind`) and malformed POS lines (`POSInvalidKind`), half each.
     public var invalidFraction: Double
+    /// Fraction of the fresh traffic (lines neither broken nor planned follow-ups) that
+    /// is POS transactions; the rest (reservations, deliveries, shrink, recounts, stray
+    /// finishes, repeated ids) keeps its proportions. Lower it for a reservation-heavy
+    /// stream: at 0.2 about a third of the lines are reservations.
+    public var posFraction: Double
+
+    /// The POS share of fresh traffic by default (about 0.86).
+    public static let defaultPOSFraction = Double(InventoryLineMaker.defaultFreshWeights[0])
+        / Double(InventoryLineMaker.defaultFreshWeights.reduce(0, +))
 
     /// 2026-11-21T00:00:00Z.
     public static let defaultStart: Int64 = POSGeneratorConfig.defaultStart
@@ -28,7 +37,8 @@ public struct InventoryGeneratorConfig: Sendable, Equatable {
     public static let maxLocations = 9999
 
     public init(locations: Int = 20, skus: Int = 500, count: Int = 100_000, seed: UInt64 = 1,
-                start: Int64 = defaultStart, span: Int64 = defaultSpan, invalidFraction: Double = 0) {
+                start: Int64 = defaultStart, span: Int64 = defaultSpan, invalidFraction: Double = 0,
+                posFraction: Double = defaultPOSFraction) {
         self.locations = locations
         self.skus = skus
         self.count = count
@@ -36,6 +46,7 @@ public struct InventoryGeneratorConfig: Sendable, Equatable {
         self.start = start
         self.span = span
         self.invalidFraction = invalidFraction
+        self.posFraction = posFraction
     }
 
     /// Warehouses among the locations: none for fewer than 3, else one per ten rounded
@@ -59,6 +70,9 @@ public struct InventoryGeneratorConfig: Sendable, Equatable {
         guard span >= 1 else { throw fail("--span must be at least 1 ms") }
         guard invalidFraction >= 0 && invalidFraction <= 1 else {
             throw fail("--invalid-fraction must be in 0...1, not \(invalidFraction)")
+        }
+        guard posFraction >= 0 && posFraction <= 1 else {
+            throw fail("--pos-fraction must be in 0...1, not \(posFraction)")
         }
         let lowest: Int64 = 946_684_800_000  // 2000-01-01
         let highest: Int64 = 4_102_444_800_000  // 2100-01-01

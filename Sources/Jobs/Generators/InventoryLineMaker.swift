@@ -37,6 +37,7 @@ struct InventoryLineMaker {
     private var nextOrderNumber: Int
     private let posInvalidWeights: [Int]
     private let eventInvalidWeights: [Int]
+    private let freshWeights: [Int]
     private(set) var summary = InventoryGenerationSummary()
 
     private struct RecentReserve {
@@ -63,6 +64,7 @@ struct InventoryLineMaker {
         nextOrderNumber = 1_000_000 + random.int(below: 100_000)
         posInvalidWeights = POSInvalidKind.weights(for: .jsonLines).map(\.weight)
         eventInvalidWeights = InventoryInvalidKind.weights.map(\.weight)
+        freshWeights = Self.freshWeights(posFraction: config.posFraction)
     }
 
     /// Appends line `index` (indexes must come in order 0, 1, ...) and its `\n`.
@@ -101,11 +103,20 @@ struct InventoryLineMaker {
     // MARK: Fresh traffic
 
     /// POS transaction, new reservation, delivery, shrink, recount, commit or release of
-    /// an unknown id, repeated reservation id.
-    private static let freshWeights = [7600, 900, 45, 180, 40, 15, 25]
+    /// an unknown id, repeated reservation id: relative weights by default.
+    static let defaultFreshWeights = [7600, 900, 45, 180, 40, 15, 25]
+
+    /// The fresh-traffic weights with `posFraction` of POS transactions, the others in
+    /// their default proportions (the defaults exactly at the default fraction).
+    static func freshWeights(posFraction: Double) -> [Int] {
+        let total = defaultFreshWeights.reduce(0, +)
+        let otherTotal = total - defaultFreshWeights[0]
+        let pos = Int((posFraction * Double(total)).rounded())
+        return [pos] + defaultFreshWeights.dropFirst().map { $0 * (total - pos) / otherTotal }
+    }
 
     private mutating func appendFresh(at time: Int64, to out: inout [UInt8]) {
-        switch random.pick(weights: Self.freshWeights) {
+        switch random.pick(weights: freshWeights) {
         case 0: appendTransaction(at: time, to: &out)
         case 1: appendNewReserve(at: time, to: &out)
         case 2: appendDelivery(at: time, to: &out)
