@@ -146,4 +146,55 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+
+    // A keyed state with a TTL, under a watermark that advances on every record: each
+    // record puts a new entry, the oldest expires, and the state keeps `live` live
+    // entries, at half the write-back cache's capacity (65,536 entries) and at 10x that,
+    // past it; the cache writes back whenever it fills. Per record, both must cost about
+    // the same: a wall-clock threshold here, and the same bound counted in entries in
+    // `WriteBackWorkTests` (issue 15).
+    final class SlidingExpiry: @unchecked Sendable {
+        var state: ValueState<Int64, NoNamespace, Int64>?
+        var backend: RocksDBStateBackend?
+        var next: Int64 = 0
+    }
+    let half: Int64 = 32_768
+    for live in [half, 10 * half] {
+        let directory = "/tmp/tillflow-bench-micro-expiry-\(getpid())-\(live)"
+        let sliding = SlidingExpiry()
+        var configuration = Benchmark.defaultConfiguration
+        // The same 30 samples each run, so that the same of them include a write-back.
+        configuration.maxIterations = 30
+        configuration.maxDuration = .seconds(60)
+        configuration.thresholds = [
+            // RocksDB's background threads allocate too, as they please.
+            .mallocCountTotal: .init(relative: [.p90: 25.0]),
+            // Times are noisy: this fails only past 3x the recorded p90. The old
+            // whole-cache flush took 42 s and 51 s a sample (~280x and ~230x).
+            .wallClock: .init(relative: [.p90: 200.0]),
+        ]
+        Benchmark("stateExpiry.rocksdb.live\(live).x\(records)", configuration: configuration) { benchmark in
+            let state = sliding.state!
+            for _ in benchmark.scaledIterations {
+                for _ in 0 ..< records {
+                    let t = sliding.next
+                    try state.put(t + live, NoNamespace(), t, expiringAt: t + live + 1)
+                    try state.advance(to: Watermark(t + 1))
+                    sliding.next += 1
+                }
+            }
+        } setup: {
+            try? Directory.remove(directory)
+            let backend = try RocksDBStateBackend(directory: directory, memoryBudget: 64 << 20)
+            let state = try backend.valueState(operator: "bench", name: "reservations", key: Int64.self,
+                                               namespace: NoNamespace.self, value: Int64.self)
+            for i in 0 ..< live { try state.put(i, NoNamespace(), i, expiringAt: i + 1) }
+            sliding.backend = backend
+            sliding.state = state
+        } teardown: {
+            sliding.state = nil
+            sliding.backend = nil
+            try? Directory.remove(directory)
+        }
+    }
 }
