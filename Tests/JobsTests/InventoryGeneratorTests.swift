@@ -360,11 +360,37 @@ private func verdict(_ line: [UInt8]) -> RejectReason? {
         #expect(network.ids.suffix(2).map { String(decoding: $0, as: UTF8.self) } == ["wh-01", "wh-02"])
     }
 
+    /// `--pos-fraction` sets the share of POS transactions in the fresh traffic (what is
+    /// neither opening stock nor a planned commit or release): none at 0, nothing else
+    /// at 1, and in between a lower share means more reservations.
+    @Test func thePOSFractionSetsTheShareOfTransactions() throws {
+        let dir = Scratch()
+        func generate(_ fraction: Double) throws -> (summary: InventoryGenerationSummary, pos: Int, reserves: Int) {
+            let config = InventoryGeneratorConfig(locations: 20, skus: 500, count: 20_000, seed: 3, invalidFraction: 0,
+                                                  posFraction: fraction)
+            let summary = try InventoryGenerator.write(config, to: dir.file("\(fraction).jsonl"))
+            var pos = 0, reserves = 0
+            for line in try lines(dir.file("\(fraction).jsonl")) {
+                let object = try #require(jsonObject(line))
+                if object["store_id"] != nil { pos += 1 }
+                if object["type"] as? String == "reserve" { reserves += 1 }
+            }
+            return (summary, pos, reserves)
+        }
+        let none = try generate(0), only = try generate(1)
+        #expect(none.pos == 0 && none.reserves > 20_000 / 4)
+        #expect(only.reserves == 0 && only.pos > 20_000 * 3 / 4)
+        let low = try generate(0.2), usual = try generate(InventoryGeneratorConfig.defaultPOSFraction)
+        #expect(low.reserves > 3 * usual.reserves && low.pos < usual.pos / 2)
+        #expect(low.summary.reserves == low.reserves && low.summary.expectedExpiries > usual.summary.expectedExpiries)
+    }
+
     @Test func rejectsConfigurationsItCannotGenerate() {
         for config in [InventoryGeneratorConfig(locations: 0), InventoryGeneratorConfig(locations: 10_000),
                        InventoryGeneratorConfig(skus: 0), InventoryGeneratorConfig(skus: 4001),
                        InventoryGeneratorConfig(count: -1), InventoryGeneratorConfig(span: 0),
-                       InventoryGeneratorConfig(invalidFraction: 1.5), InventoryGeneratorConfig(start: 0)] {
+                       InventoryGeneratorConfig(invalidFraction: 1.5), InventoryGeneratorConfig(start: 0),
+                       InventoryGeneratorConfig(posFraction: -0.1), InventoryGeneratorConfig(posFraction: 1.01)] {
             #expect(throws: InventoryGeneratorConfig.Invalid.self) { try config.validate() }
         }
         #expect(throws: Never.self) { try InventoryGeneratorConfig().validate() }
