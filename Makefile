@@ -24,6 +24,7 @@ release: deps
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
+	TILLFLOW_BIN=.build/debug/tillflow scripts/crash-test.sh 20 20000 both
 
 demo: release
 	@mkdir -p $(DEMO_DIR)

@@ -31,44 +31,6 @@ import Testing
         }
     }
 
-    /// The CI crash test: 20 kill -9 at random moments (seeded), each followed by the
-    /// same command, then a run to the end.
-    @Test func killedTwentyTimesAtRandomMomentsTheOutputsEqualOneUninterruptedRun() throws {
-        let f = try ReplayFixture(); defer { f.remove() }
-        let input = try generatedInput(f, count: 30_000)
-        let started = Date()
-        let reference = try tillflow(replayEdge(input, out: f.directory + "/reference"))
-        #expect(reference.status == 0, "\(reference.stderr)")
-        // Kill moments scale with how long a whole run takes on this machine, so that
-        // most runs are killed rather than finishing first, however fast the build is.
-        let wholeRunMs = max(300, Int(Date().timeIntervalSince(started) * 1000))
-
-        var random = SystemRandomNumberGenerator()
-        let seed = UInt64.random(in: 0 ..< 1 << 32, using: &random)
-        var lcg = seed
-        var kills = 0
-        for _ in 0 ..< 20 {
-            lcg = lcg &* 6364136223846793005 &+ 1442695040888963407
-            let delayMs = 30 + Int((lcg >> 33) % UInt64(wholeRunMs / 10))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = replayEdge(input, out: f.directory + "/crashed")
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(delayMs * 1000))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
-        }
-        let last = try tillflow(replayEdge(input, out: f.directory + "/crashed"))
-        #expect(last.status == 0, "seed \(seed): \(last.stderr)")
-        #expect(kills >= 15, "seed \(seed): only \(kills) runs were still running when killed")
-        expectSameOutputs(f.directory + "/reference", f.directory + "/crashed")
-    }
-
     @Test func aFinishedReplayStartedAgainChangesNothing() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f, count: 2_000)
