@@ -3,7 +3,7 @@ import Testing
 
 /// A state split into key partitions (one state per range of key groups, as an operator
 /// running on several threads holds it), the same specification for both backends.
-@Suite struct PartitionedStateTests {
+@Suite(.timeLimit(.minutes(5))) struct PartitionedStateTests {
     typealias Windows = ValueState<String, Int64, Int64>
     typealias Stock = MapState<String, String, Int64>
 

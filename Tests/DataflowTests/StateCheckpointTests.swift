@@ -2,7 +2,7 @@ import Testing
 @testable import Dataflow
 
 /// Checkpoint and restore of keyed state, the same specification for both backends.
-@Suite struct StateCheckpointTests {
+@Suite(.timeLimit(.minutes(5))) struct StateCheckpointTests {
     typealias Seen = ValueState<String, NoNamespace, Int64>
     typealias Stock = MapState<String, String, Int64>
 
@@ -99,7 +99,7 @@ import Testing
 }
 
 /// List-style state, the same specification for both backends.
-@Suite struct ListStateTests {
+@Suite(.timeLimit(.minutes(5))) struct ListStateTests {
     @Test(arguments: BackendKind.allCases)
     func elementsComeBackInAppendOrderPerKeyAndNamespaceAndSurviveACheckpoint(_ kind: BackendKind) throws {
         let dir = TemporaryDirectory()
@@ -126,7 +126,7 @@ import Testing
 
 /// More entries than a RocksDB state caches (`WriteBackCache.capacity`): reads, updates,
 /// removals and expiries stay exact across the flushes that empty the cache.
-@Suite struct LargeStateTests {
+@Suite(.timeLimit(.minutes(5))) struct LargeStateTests {
     @Test(arguments: BackendKind.allCases)
     func statesLargerThanTheWriteBackCacheStayExact(_ kind: BackendKind) throws {
         let backend = try kind.make()

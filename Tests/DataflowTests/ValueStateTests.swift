@@ -29,7 +29,7 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
     var stateKind: StateBackendKind { self == .memory ? .memory : .rocksdb }
 }
 
-@Suite struct ValueStateTests {
+@Suite(.timeLimit(.minutes(5))) struct ValueStateTests {
     func makeState(_ kind: BackendKind) throws -> ValueState<String, NoNamespace, Int64> {
         try kind.make().valueState(operator: "op", name: "s", key: String.self, namespace: NoNamespace.self, value: Int64.self)
     }
@@ -100,7 +100,7 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-@Suite struct MapStateTests {
+@Suite(.timeLimit(.minutes(5))) struct MapStateTests {
     @Test(arguments: BackendKind.allCases)
     func eachKeyHasItsOwnMap(_ kind: BackendKind) throws {
         let backend = try kind.make()
@@ -121,7 +121,7 @@ enum BackendKind: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-@Suite struct StateBackendContractTests {
+@Suite(.timeLimit(.minutes(5))) struct StateBackendContractTests {
     @Test(arguments: BackendKind.allCases)
     func keyGroupRangesSeeExactlyTheirKeys(_ kind: BackendKind) throws {
         let state = try kind.make().valueState(operator: "op", name: "windows", key: String.self, namespace: Int64.self,

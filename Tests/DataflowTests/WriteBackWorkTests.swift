@@ -6,7 +6,7 @@ import Testing
 /// and a watermark advance what expired, however many entries are cached or stored.
 /// (Issue 15: every advance that expired something flushed, and every flush copied the
 /// whole cache, so a day of reservations slowed an edge node to 1,000 events/s.)
-@Suite struct WriteBackWorkTests {
+@Suite(.timeLimit(.minutes(5))) struct WriteBackWorkTests {
     static let capacity = WriteBackCache<Int64, Int64>.capacity
 
     /// A RocksDB value state holding `live` entries, key `i` expiring at `i + 1`; then

@@ -7,7 +7,7 @@ import Testing
 /// batch, stopped dead after batch N (its buffered output still reaching the files, as
 /// a crash after a write would leave them), then resumed from its newest checkpoint,
 /// writes byte for byte what one uninterrupted run writes, for every N tried.
-@Suite struct CheckpointedReplayTests {
+@Suite(.timeLimit(.minutes(5))) struct CheckpointedReplayTests {
     struct Crash: Error {}
 
     final class LogicalClock {

@@ -3,7 +3,7 @@ import Jobs
 import Testing
 
 /// The `tillflow` command line of spec/cli.md, run as a process.
-@Suite struct CommandLineTests: RunsTillflow {
+@Suite(.timeLimit(.minutes(5))) struct CommandLineTests: RunsTillflow {
     @Test func generateThenReplayPrintsASummaryAndNoProgressBarWhenNotATerminal() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = f.directory + "/pos.jsonl"

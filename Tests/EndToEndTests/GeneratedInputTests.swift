@@ -4,7 +4,7 @@ import Jobs
 import Testing
 
 /// Properties that hold on any generated input, with late, duplicate and malformed lines.
-@Suite struct GeneratedInputTests {
+@Suite(.timeLimit(.minutes(5))) struct GeneratedInputTests {
     static func generate(_ f: ReplayFixture, _ name: String, format: InputFormat = .jsonLines, count: Int = 20_000,
                          seed: UInt64 = 7) throws -> (path: String, summary: POSGenerationSummary) {
         let path = f.directory + "/" + name

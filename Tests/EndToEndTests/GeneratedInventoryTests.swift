@@ -4,7 +4,7 @@ import Jobs
 import Testing
 
 /// Properties of the inventory and edge jobs on generated mixed streams.
-@Suite struct GeneratedInventoryTests {
+@Suite(.timeLimit(.minutes(5))) struct GeneratedInventoryTests {
     static func generate(_ f: ReplayFixture, count: Int = 20_000, seed: UInt64 = 5) throws -> (String, InventoryGenerationSummary) {
         let path = f.directory + "/mixed.jsonl"
         let config = InventoryGeneratorConfig(locations: 8, skus: 60, count: count, seed: seed, span: 4 * 3_600_000,

@@ -3,7 +3,7 @@ import Jobs
 import Testing
 
 /// Spec sections 5 and 6, by example: given these events in this order, these decisions.
-@Suite struct InventoryJobTests {
+@Suite(.timeLimit(.minutes(5))) struct InventoryJobTests {
     let s = "store-1"
 
     func run(_ lines: [String], options: JobOptions = JobOptions(), kind: JobKind = .inventory) throws -> (ReplayFixture, Outputs) {

@@ -7,7 +7,7 @@ import Testing
 /// Tillflow restores input order after every parallel step, so here they are the same
 /// bytes; inputs carry late, duplicate and malformed records, and small batches put many
 /// batches in flight at once.
-@Suite struct ParallelReplayTests {
+@Suite(.timeLimit(.minutes(5))) struct ParallelReplayTests {
     static func options(parallelism: Int) -> JobOptions {
         var o = JobOptions()
         o.parallelism = parallelism

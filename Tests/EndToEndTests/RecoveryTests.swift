@@ -5,7 +5,7 @@ import Testing
 /// started again with the same command ends with the outputs of one uninterrupted run,
 /// byte for byte; damaged checkpoints are reported and skipped; nothing is ever
 /// silently started afresh over old outputs.
-@Suite(.serialized) struct RecoveryTests: RunsTillflow {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct RecoveryTests: RunsTillflow {
     static let outputs = ["valid.jsonl", "invalid.jsonl", "turnover.jsonl", "rollup.jsonl", "late.jsonl",
                           "decisions.jsonl", "alerts.jsonl", "availability.jsonl"]
 
@@ -31,6 +31,20 @@ import Testing
         }
     }
 
+    /// The harness itself: a command still running at its deadline is killed with what
+    /// it started in the background, and says so; the test goes on.
+    @Test func aCommandPastItsDeadlineIsKilledWithItsChildren() throws {
+        let run = try shell("sleep 600 & echo $! > /dev/stderr; sleep 600", deadline: .seconds(1))
+        #expect(run.status == SIGKILL)
+        #expect(run.stderr.contains("killed: still running after 1.0 seconds"), "\(run.stderr)")
+        let child = try #require(Int32(run.stderr.split(separator: "\n").first ?? ""))
+        // The background sleep is gone too (or a zombie, dead but not yet reaped).
+        usleep(100_000)
+        let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+        let state = stat.split(separator: ")").last?.split(separator: " ").first
+        #expect(stat.isEmpty || state == "Z", "\(stat)")
+    }
+
     @Test func aFinishedReplayStartedAgainChangesNothing() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f, count: 2_000)
@@ -50,7 +64,7 @@ import Testing
         #expect(try tillflow(replayEdge(input, out: f.directory + "/reference", ["--state", state])).status == 0)
         let out = f.directory + "/out"
         let stopped = try shell("$TILLFLOW \(replayEdge(input, out: out, ["--state", state]).joined(separator: " ")) & "
-            + waitForCheckpoints(2, in: out) + "kill -TERM $!; wait $!")
+            + pauseAfterCheckpoints(2, in: out) + "kill -TERM $!; kill -CONT $!; wait $!")
         #expect(stopped.status == 143, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("stopped by SIGTERM after checkpoint"), "\(stopped.stderr)")
         let resumed = try tillflow(replayEdge(input, out: out, ["--state", state]))
@@ -62,15 +76,23 @@ import Testing
         expectSameOutputs(f.directory + "/reference", f.directory + "/out")
     }
 
-    /// Shell: wait until `out` holds `n` checkpoint directories.
-    func waitForCheckpoints(_ n: Int, in out: String) -> String {
-        "while [ $(ls \(out)/.state/checkpoints 2>/dev/null | wc -l) -lt \(n) ]; do sleep 0.01; done; "
+    /// Shell, after a run started in the background (`$!`): waits until `out` holds `n`
+    /// checkpoint directories, then stops the run with SIGSTOP, so that it is certainly
+    /// still going when the test acts on it (a signal sent to it now is handled once it
+    /// gets SIGCONT). Exits 97 if the run ended first, 98 if 120 s pass first.
+    func pauseAfterCheckpoints(_ n: Int, in out: String) -> String {
+        "deadline=$((SECONDS + 120)); "
+            + "while [ $(ls \(out)/.state/checkpoints 2>/dev/null | wc -l) -lt \(n) ]; do "
+            + "kill -0 $! 2>/dev/null || { echo 'the run ended before \(n) checkpoints' >&2; exit 97; }; "
+            + "[ $SECONDS -lt $deadline ] || { echo 'no \(n) checkpoints in 120 s' >&2; kill -KILL $!; exit 98; }; "
+            + "sleep 0.01; done; kill -STOP $!; "
+            + "case $(ps -o stat= -p $!) in T*) ;; *) echo 'the run ended before it was paused' >&2; exit 97;; esac; "
     }
 
     /// Runs the replay until it has taken at least three checkpoints, then kills it.
     func crashAfterThreeCheckpoints(_ input: String, out: String) throws {
         let run = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
-            + waitForCheckpoints(3, in: out) + "kill -KILL $!; wait $!")
+            + pauseAfterCheckpoints(3, in: out) + "kill -KILL $!; wait $!")
         #expect(run.status == 137, "the run ended before it could be killed: \(run.stderr)")
     }
 
@@ -167,7 +189,7 @@ import Testing
         let input = try generatedInput(f)
         let out = f.directory + "/out"
         let second = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
-            + waitForCheckpoints(1, in: out)
+            + pauseAfterCheckpoints(1, in: out)
             + "$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")); status=$?; kill -KILL %1; exit $status")
         expectOneLineFailure(second, mentioning: "in use by another run")
         // The lock dies with its process: the same command then resumes.
@@ -205,7 +227,7 @@ import Testing
         let input = try generatedInput(f)
         let out = f.directory + "/out"
         let stopped = try shell("$TILLFLOW \(replayEdge(input, out: out).joined(separator: " ")) > /dev/null & "
-            + waitForCheckpoints(2, in: out) + "kill -TERM $!; wait $!")
+            + pauseAfterCheckpoints(2, in: out) + "kill -TERM $!; kill -CONT $!; wait $!")
         #expect(stopped.status == 143, "\(stopped.stderr)")
         let list = try tillflow("checkpoints", "list", "--state-dir", out + "/.state")
         #expect(list.status == 0)

@@ -4,7 +4,7 @@ import Jobs
 import Testing
 
 /// Spec section 4, by example: given these transactions in this order, these rows.
-@Suite struct TurnoverJobTests {
+@Suite(.timeLimit(.minutes(5))) struct TurnoverJobTests {
     @Test func disorderWithinTheBoundIsCountedInTheRightWindow() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try f.write("tx.jsonl", [

@@ -4,7 +4,7 @@ import Jobs
 import Testing
 
 /// Spec sections 0-3 through the whole validation stage: dedup, policies, dead letters.
-@Suite struct ValidationJobTests {
+@Suite(.timeLimit(.minutes(5))) struct ValidationJobTests {
     @Test func aDuplicateWithinTheHorizonIsADeadLetterPointingAtItsLine() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try f.write("tx.jsonl", [tx("a", at: T0), tx("a", at: T0 + 500), tx("a", store: "other", at: T0)])

@@ -1,7 +1,7 @@
 import Testing
 @testable import Jobs
 
-@Suite struct GeneratorTextTests {
+@Suite(.timeLimit(.minutes(5))) struct GeneratorTextTests {
     private func text(_ body: (inout [UInt8]) -> Void) -> String {
         var out: [UInt8] = []
         body(&out)

@@ -91,7 +91,7 @@ private func verdict(_ line: [UInt8]) -> RejectReason? {
     }
 }
 
-@Suite struct InventoryGeneratorTests {
+@Suite(.timeLimit(.minutes(5))) struct InventoryGeneratorTests {
     private let small = InventoryGeneratorConfig(locations: 12, skus: 200, count: 8000, seed: 9, invalidFraction: 0.04)
 
     @Test func theSameConfigurationWritesTheSameBytes() throws {

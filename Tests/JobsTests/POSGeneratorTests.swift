@@ -13,7 +13,7 @@ private func eventTime(_ object: [String: Any]) -> Int64? {
     return nil
 }
 
-@Suite struct POSGeneratorTests {
+@Suite(.timeLimit(.minutes(5))) struct POSGeneratorTests {
     private let injected = POSGeneratorConfig(stores: 30, count: 6000, seed: 9, lateFraction: 0.02,
                                               duplicateFraction: 0.03, invalidFraction: 0.05)
 
