@@ -1,6 +1,7 @@
 import Dataflow
 import Foundation
 import Jobs
+import Testing
 
 /// Runs a job in process over input files written from the given lines, and reads back
 /// its output files as lines and as parsed JSON objects.
@@ -24,9 +25,28 @@ struct ReplayFixture {
         return path
     }
 
+    /// Runs `kind` over `inputs` into `out`. With `rocksDB` left out, the job runs on
+    /// both backends, RocksDB (the default users run) into `out` + "-rocksdb", and every
+    /// output file must be the same byte for byte (an issue is recorded naming the first
+    /// that differs); the memory run's outputs are returned. So each example of the spec
+    /// holds on both.
     @discardableResult
     func run(_ kind: JobKind, inputs: [String], options: JobOptions = JobOptions(), out: String = "out",
-             rocksDB: Bool = false) throws -> Outputs {
+             rocksDB: Bool? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> Outputs {
+        guard rocksDB == nil else { return try runOnce(kind, inputs: inputs, options: options, out: out, rocksDB: rocksDB!) }
+        let memory = try runOnce(kind, inputs: inputs, options: options, out: out, rocksDB: false)
+        let rocks = try runOnce(kind, inputs: inputs, options: options, out: out + "-rocksdb", rocksDB: true)
+        for name in Self.outputNames where memory.bytes(name) != rocks.bytes(name) {
+            Issue.record("\(name) differs between the memory and RocksDB backends", sourceLocation: sourceLocation)
+            break
+        }
+        return memory
+    }
+
+    static let outputNames = ["valid.jsonl", "invalid.jsonl", "turnover.jsonl", "rollup.jsonl", "late.jsonl",
+                              "decisions.jsonl", "alerts.jsonl", "availability.jsonl"]
+
+    func runOnce(_ kind: JobKind, inputs: [String], options: JobOptions, out: String, rocksDB: Bool) throws -> Outputs {
         let outDir = directory + "/" + out
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         let state: any StateBackend = rocksDB
