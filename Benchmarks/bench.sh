@@ -26,10 +26,13 @@ FLOOR_SRC=${FLOOR_SRC:-../shared/bench}
 mkdir -p "$DIR"
 
 make -s deps
-dpkg -s libsimdjson-dev >/dev/null 2>&1 || {
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO apt-get install -y -qq libsimdjson-dev
-}
+# The floors need simdjson; the measurements GNU time (/usr/bin/time, not the shell's).
+for package in libsimdjson-dev time; do
+    dpkg -s "$package" >/dev/null 2>&1 || {
+        SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+        $SUDO apt-get install -y -qq "$package"
+    }
+done
 swift build -c release --product tillflow >/dev/null
 T=$(swift build -c release --show-bin-path)/tillflow
 
