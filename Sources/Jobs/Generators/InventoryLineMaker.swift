@@ -56,7 +56,7 @@ struct InventoryLineMaker {
         random = SeededRandom(seed: config.seed)
         network = InventoryNetwork(config)
         ledger = StockLedger(slots: network.slotCount)
-        pos = TransactionDraftMaker(directory: network.directory, catalog: ProductCatalog())
+        pos = TransactionDraftMaker(directory: network.directory, catalog: ProductCatalog(), start: config.start)
         openingLines = min(network.slotCount, config.count)
         dayLines = config.count - openingLines
         schedule = TrafficSchedule(start: config.start, span: config.span, count: max(1, dayLines))

@@ -32,7 +32,8 @@ struct POSLineMaker {
         self.config = config
         random = SeededRandom(seed: config.seed)
         catalog = ProductCatalog()
-        maker = TransactionDraftMaker(directory: StoreDirectory(count: config.stores), catalog: catalog)
+        maker = TransactionDraftMaker(directory: StoreDirectory(count: config.stores), catalog: catalog,
+                                      start: config.start)
         schedule = TrafficSchedule(start: config.start, span: config.span, count: max(1, config.count))
         func placed(_ fraction: Double) -> Int { Int((Double(config.count) * fraction).rounded()) }
         lateLeft = placed(config.lateFraction)

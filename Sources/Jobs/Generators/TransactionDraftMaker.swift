@@ -15,7 +15,11 @@ extension ProductCatalog: SKUSource {
 /// Makes the POS transactions of the generators, valid or breaking one rule, in one
 /// reused `TransactionDraft`, and writes them: the part of the POS generator that the
 /// inventory generator shares. Keeps each terminal's receipt counter, so `tx_id`s stay
-/// unique per store. The caller passes its `SeededRandom`, drawn from in a fixed order.
+/// unique per store, also across files of consecutive stretches of time: a terminal
+/// issues at most about one receipt a second, so counters start one per second of
+/// event time after the generators' default start later (files that start earlier than
+/// it share the default counters). The caller passes its `SeededRandom`, drawn from in
+/// a fixed order.
 struct TransactionDraftMaker {
     let catalog: ProductCatalog
     let directory: StoreDirectory
@@ -24,14 +28,15 @@ struct TransactionDraftMaker {
     private let counterBase: [Int]
     private(set) var draft = TransactionDraft()
 
-    init(directory: StoreDirectory, catalog: ProductCatalog) {
+    init(directory: StoreDirectory, catalog: ProductCatalog, start: Int64) {
         self.directory = directory
+        let receiptsBefore = Int(max(0, (start - POSGeneratorConfig.defaultStart) / 1_000))
         self.catalog = catalog
         var base: [Int] = []
         var counters: [Int] = []
         for store in directory.stores {
             base.append(counters.count)
-            counters += store.firstCounters
+            counters += store.firstCounters.map { $0 + receiptsBefore }
         }
         self.counters = counters
         counterBase = base
