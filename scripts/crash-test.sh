@@ -34,9 +34,15 @@ fi
 W=$(mktemp -d /tmp/tillflow-crash-XXXXXX)
 fail() { echo "crash-test.sh: $*; input, outputs and stderr kept in $W" >&2; exit 1; }
 
-"$T" generate inventory --locations 12 --skus 200 --count "$LINES" --seed "$SEED" --out "$W/in.jsonl" >/dev/null 2>&1
+# Two days in two files, the second zstd-compressed, so that kills land in either and
+# a resume starts inside a compressed file too.
+"$T" generate inventory --locations 12 --skus 200 --count $((LINES / 2)) --seed "$SEED" \
+    --out "$W/day-1.jsonl" >/dev/null 2>&1
+"$T" generate inventory --locations 12 --skus 200 --count $((LINES - LINES / 2)) --seed $((SEED + 1)) \
+    --start 2026-11-22T00:00:00Z --out "$W/day-2.jsonl.zst" >/dev/null 2>&1
 # `exec`, so that the pid of a backgrounded run is tillflow's own and the kill reaches it.
-run() { exec "$T" replay edge --input "$W/in.jsonl" --out "$1" --state "$2" --checkpoint-interval 50ms --batch-lines 512; }
+run() { exec "$T" replay edge --input "$W/day-1.jsonl" "$W/day-2.jsonl.zst" --out "$1" --state "$2" \
+    --checkpoint-interval 50ms --batch-lines 512; }
 backends=$([ "$STATE" = both ] && echo "rocksdb memory" || echo "$STATE")
 for state in $backends; do
     start=$(date +%s%N)
