@@ -12,9 +12,15 @@
 # /tmp/tillflow-bench). Each round runs every configuration once, in the same order:
 # the two floors, then tillflow on CSV and on JSONL, at parallelism 1 and 2, with memory
 # and RocksDB state, with a checkpoint every second and with no periodic checkpoint
-# (only the one at the start and the one at the end). The table shows medians over the
-# rounds: records/s, CPU seconds, peak RSS, and records/s as a share of the floor of the
-# same format measured in the same rounds.
+# (only the one at the start and the one at the end), and on a dirty JSONL file (1% each
+# late, duplicate and malformed lines) at parallelism 1 and 2 with either backend. The
+# table shows medians over the rounds: records/s, CPU seconds, peak RSS, and records/s as
+# a share of the floor of the same format measured in the same rounds (the dirty file's
+# against the clean JSONL floor; the floors are only correct on clean data).
+#
+# Speed counts only with the right answer: every configuration's outputs must be those
+# of the parallelism-1 memory run without periodic checkpoints on the same input, byte
+# for byte, in every round; the first difference stops the benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PARTS=${BENCH_PARTS:-turnover inventory}
@@ -44,6 +50,22 @@ measure() {
     echo "$config $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $kib" >> "$RESULTS"
 }
 
+# Checks the outputs a configuration just wrote into OUT against those of the reference
+# configuration of the same input (REF), or makes them the reference if it is that one.
+check_outputs() {
+    local config=$1 out=$2 ref=$3 reference_config=$4
+    if [ "$config" = "$reference_config" ]; then
+        rm -rf "$ref" && mv "$out" "$ref"
+        return
+    fi
+    for file in "$ref"/*.jsonl; do
+        cmp -s "$file" "$out/$(basename "$file")" || {
+            echo "bench.sh: $config wrote another $(basename "$file") than $reference_config (kept in $out and $ref)" >&2
+            exit 1
+        }
+    done
+}
+
 # Medians of a list of numbers, for the awk tables below.
 MEDIAN='function median(list,    n, a, i, j, t) {
     n = split(list, a, " ")
@@ -61,6 +83,9 @@ bench_turnover() {
     CSV="$DIR/pos-$COUNT.csv"
     [ -f "$JSONL" ] || "$T" generate pos --stores 50 --count "$COUNT" --seed 7 --out "$JSONL" >/dev/null
     [ -f "$CSV" ] || "$T" generate pos --stores 50 --count "$COUNT" --seed 7 --out "$CSV" >/dev/null
+    DIRTY="$DIR/pos-$COUNT-dirty.jsonl"
+    [ -f "$DIRTY" ] || "$T" generate pos --stores 50 --count "$COUNT" --seed 8 --late-fraction 0.01 \
+        --duplicate-fraction 0.01 --invalid-fraction 0.01 --out "$DIRTY" >/dev/null
 
     RESULTS="$DIR/results-$COUNT.txt"
     : > "$RESULTS"
@@ -73,6 +98,9 @@ bench_turnover() {
             done
         done
     done
+    for p in 1 2; do
+        for state in memory rocksdb; do configs+=("dirty-p$p-$state-ckptnone"); done
+    done
 
     for round in $(seq 1 "$RUNS"); do
         echo "round $round of $RUNS" >&2
@@ -80,10 +108,11 @@ bench_turnover() {
         measure floor-jsonl "$DIR/floor/floor_jsonl" "$JSONL" "$DIR/floor-out.csv"
         for config in "${configs[@]}"; do
             IFS=- read -r format p state ckpt <<< "$config"
-            input=$([ "$format" = csv ] && echo "$CSV" || echo "$JSONL")
+            case $format in csv) input=$CSV;; jsonl) input=$JSONL;; dirty) input=$DIRTY;; esac
             interval=$([ "$ckpt" = ckpt1s ] && echo 1s || echo 1000h)
             measure "$config" "$T" replay turnover --input "$input" --out "$DIR/out" --overwrite \
                 --parallelism "${p#p}" --state "$state" --checkpoint-interval "$interval"
+            check_outputs "$config" "$DIR/out" "$DIR/reference-$format" "$format-p1-memory-ckptnone"
         done
     done
 
@@ -97,7 +126,7 @@ bench_turnover() {
             print "|---|---:|---:|---:|---:|"
             for (i = 1; i <= n; i++) {
                 c = names[i]; r = median(rate[c])
-                floor = c ~ /csv/ ? fc : fj
+                floor = c ~ /^(csv|floor-csv)/ ? fc : fj
                 printf "| %s | %d | %.1f | %d | %.0f%% |\n", c, r, median(cpu[c]), median(rss[c]) / 1024, 100 * r / floor
             }
         }' "$RESULTS"
@@ -110,12 +139,12 @@ bench_turnover() {
             print ""
             print "| ratio | value |"
             print "|---|---:|"
-            split("csv jsonl", formats, " "); split("memory rocksdb", states, " "); split("none 1s", ckpts, " ")
-            for (f = 1; f <= 2; f++) for (s = 1; s <= 2; s++) for (c = 1; c <= 2; c++) {
+            split("csv jsonl dirty", formats, " "); split("memory rocksdb", states, " "); split("none 1s", ckpts, " ")
+            for (f = 1; f <= 3; f++) for (s = 1; s <= 2; s++) for (c = 1; c <= 2; c++) {
                 one = formats[f] "-p1-" states[s] "-ckpt" ckpts[c]; two = formats[f] "-p2-" states[s] "-ckpt" ckpts[c]
                 if (rate[one] != "" && rate[two] != "") printf "| %s p2 / p1 | %.2fx |\n", formats[f] "-" states[s] "-ckpt" ckpts[c], median(rate[two]) / median(rate[one])
             }
-            for (f = 1; f <= 2; f++) for (p = 1; p <= 2; p++) for (s = 1; s <= 2; s++) {
+            for (f = 1; f <= 3; f++) for (p = 1; p <= 2; p++) for (s = 1; s <= 2; s++) {
                 base = formats[f] "-p" p "-" states[s]
                 if (rate[base "-ckptnone"] != "" && rate[base "-ckpt1s"] != "")
                     printf "| %s ckpt1s / ckptnone | %.0f%% |\n", base, 100 * median(rate[base "-ckpt1s"]) / median(rate[base "-ckptnone"])
@@ -144,6 +173,7 @@ bench_inventory() {
                 input=$([ "$part" = whole ] && echo "$whole" || echo "$head")
                 measure "$part-$state" "$T" replay edge --input "$input" --out "$DIR/out-edge" --overwrite \
                     --parallelism 1 --state "$state"
+                check_outputs "$part-$state" "$DIR/out-edge" "$DIR/reference-edge-$part" "$part-memory"
             done
         done
     done
