@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test demo clean bench bench-micro bench-micro-thresholds
+.PHONY: deps build release test check-models demo clean bench bench-micro bench-micro-thresholds
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,7 +24,12 @@ release: deps
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
+	TILLFLOW_BIN=.build/debug/tillflow scripts/check-models.sh
 	TILLFLOW_BIN=.build/debug/tillflow scripts/crash-test.sh 20 20000 both
+
+# The independent model of the spec (scripts/model/) against every job on generated data.
+check-models: build
+	TILLFLOW_BIN=.build/debug/tillflow scripts/check-models.sh
 
 demo: release
 	@mkdir -p $(DEMO_DIR)

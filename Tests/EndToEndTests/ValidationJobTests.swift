@@ -144,4 +144,17 @@ import Testing
         let input = try f.write("tx.csv", ["tx_id,store_id", "a,b"])
         #expect(throws: (any Error).self) { try f.run(.validation, inputs: [input]) }
     }
+
+    /// An empty CSV file has no header, so it lacks the columns too: the run fails
+    /// naming it, also when it is not the first input and when only a byte-order mark
+    /// is in it.
+    @Test func anEmptyCSVFileFailsWithAnErrorNamingIt() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let rows = try f.write("rows.csv", ["tx_id,store_id,terminal_id,event_time_ms,kind,currency,total_minor,item_count"])
+        for (name, bytes) in [("empty.csv", [UInt8]()), ("bom.csv", [0xEF, 0xBB, 0xBF])] {
+            let empty = try f.writeBytes(name, bytes)
+            let error = #expect(throws: InputError.self) { try f.run(.validation, inputs: [rows, empty], rocksDB: false) }
+            #expect(error?.description == "\(empty): the file is empty, but a CSV file starts with its header line")
+        }
+    }
 }

@@ -481,6 +481,17 @@ struct InventoryLineFieldOrderTests {
         #expect(mixedVerdict(r.with("lines", #"[{}]"#).line) == .rejected(.missingField, "lines[0].sku"))
     }
 
+    @Test("an expiry that would overflow 64 bits is bad_field on ttl_ms, after event_time is read")
+    func expiryOverflow() {
+        let r = EventLine.reserve.with("event_time", "1795256002000")
+        #expect(mixedVerdict(r.with("ttl_ms", "9223372036854775807").line) == .rejected(.badField, "ttl_ms"))
+        // The largest TTL that fits is a reservation like any other.
+        #expect(mixedVerdict(r.with("ttl_ms", String(Int64.max - 1_795_256_002_000)).line) == .event)
+        // A bad event_time is reported first: the sum needs it.
+        #expect(mixedVerdict(r.with("ttl_ms", "9223372036854775807").with("event_time", "1.5").line)
+            == .rejected(.badField, "event_time"))
+    }
+
     @Test("fields not of the event's type are ignored, whatever their value")
     func foreignFieldsIgnored() throws {
         let junk: [(String, String)] = [
@@ -602,7 +613,8 @@ struct InventoryLineFieldRuleTests {
 
     @Test("ttl_ms: optional; when present an integer literal >= 1", arguments: [
         (nil as String?, MixedVerdict.event, Int64?.none), ("1", .event, 1), ("900000", .event, 900_000),
-        ("9223372036854775807", .event, .max),
+        ("9000000000000000000", .event, 9_000_000_000_000_000_000),
+        ("9223372036854775807", .rejected(.badField, "ttl_ms"), nil),  // its expiry would overflow
         ("0", .rejected(.badField, "ttl_ms"), nil), ("-1", .rejected(.badField, "ttl_ms"), nil),
         ("null", .rejected(.badField, "ttl_ms"), nil), (#""900000""#, .rejected(.badField, "ttl_ms"), nil),
         ("9e5", .rejected(.badField, "ttl_ms"), nil), ("900000.0", .rejected(.badField, "ttl_ms"), nil),

@@ -2,7 +2,7 @@
 ///
 /// Input errors stop a job (unlike bad records, which are data, spec section 3):
 /// a file that cannot be opened, an I/O error, a corrupt or truncated `.zst` stream,
-/// or a resume position that the file no longer has.
+/// a resume position that the file no longer has, or a CSV file without its header.
 public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// `open(2)` failed, or the path is a directory.
@@ -13,6 +13,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         case corruptCompression
         /// The position to resume from is not a line start of the file.
         case cannotResume
+        /// A CSV file with no header line: it is empty (a byte-order mark aside).
+        case missingHeader
     }
 
     public var kind: Kind
@@ -34,6 +36,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         case .cannotRead: "cannot read \(path): \(detail)"
         case .corruptCompression: "corrupt zstd stream in \(path): \(detail)"
         case .cannotResume: "cannot resume reading \(path): \(detail)"
+        case .missingHeader: "\(path): \(detail)"
         }
     }
 }

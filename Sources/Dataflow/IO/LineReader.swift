@@ -318,6 +318,13 @@ final class LineReaderState {
             dataStart = 3
             scanFrom = 3
         }
+        // Spec section 1: a CSV file without its header's columns fails the run; one
+        // without any line has none.
+        while file.format == .csv && dataEnd == dataStart && !contentEnded { try readMore() }
+        if file.format == .csv && dataEnd == dataStart {
+            throw InputError(.missingHeader, path: file.path,
+                             detail: "the file is empty, but a CSV file starts with its header line")
+        }
     }
 
     /// Positions the current file at `position.byteOffset`: seeks a plain file, or

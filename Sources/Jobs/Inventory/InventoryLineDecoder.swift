@@ -138,6 +138,11 @@ struct InventoryFieldReader {
             action = .release(reservationID: reservationID)
         }
         let eventTime = try common.eventTime(field(.eventTime))
+        // Section 0: a record whose sums would overflow a signed 64-bit integer is
+        // `bad_field`; a reservation's expiry, `event_time + ttl_ms`, is such a sum.
+        if case .reserve(_, _, _, let ttl?) = action, eventTime.addingReportingOverflow(ttl).overflow {
+            throw .bad(InventoryField.ttlMs.name, "event_time + ttl_ms must fit a signed 64-bit integer")
+        }
         return InventoryEvent(action: action, location: location, eventTime: eventTime, origin: origin)
     }
 
