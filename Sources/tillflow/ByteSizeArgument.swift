@@ -15,4 +15,11 @@ struct ByteSizeArgument: ExpressibleByArgument, Sendable {
         }
         return nil
     }
+
+    /// The default as `--help` shows it: `256MiB`, not the struct's fields.
+    var defaultValueDescription: String {
+        let units: [(String, Int64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        for (suffix, scale) in units where bytes % scale == 0 { return "\(bytes / scale)\(suffix)" }
+        return "\(bytes)"
+    }
 }

@@ -112,4 +112,14 @@ import Testing
             #expect(run.stdout.contains("USAGE") || run.stdout.contains("Usage") || run.stdout.contains("usage"))
         }
     }
+
+    /// Defaults are shown as a user would type them (cli.md's table), not as Swift values.
+    @Test func helpShowsTheDefaultsOfCliMd() throws {
+        let run = try tillflow("replay", "--help")
+        let text = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for shown in ["(default: 256MiB)", "(default: 10s)", "(default: 2s)", "(default: 0s)", "(default: 24h)",
+                      "(default: correct)", "(default: rocksdb)", "(default: 5)"] {
+            #expect(text.contains(shown), "replay --help lacks \(shown)")
+        }
+    }
 }
