@@ -62,7 +62,10 @@ import Testing
     /// A reservation-heavy inventory stream (400,000 lines over 4 hours, 20% POS):
     /// finished reservations are remembered for the dedup horizon of 3 hours, so the
     /// reservation state holds over 1.5x the cache while reservations expire by TTL
-    /// and, in the last hour, remembered ones are forgotten.
+    /// and, in the last hour, remembered ones are forgotten. A second file re-sends the
+    /// first hour's reservations 3 h 20 min later, when most of them have been
+    /// forgotten (a new decision) and some not yet (their first decision again): what
+    /// the backend reads back from disk decides which.
     @Test func theEdgeJobWithOverTheCacheInReservationsMatchesMemory() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = f.directory + "/inventory.jsonl"
@@ -73,12 +76,42 @@ import Testing
         var options = JobOptions()
         options.dedupHorizonMs = 3 * 3_600_000
         #expect(try Self.mostWithin(options.dedupHorizonMs, of: input, marker: "\"reserve\"") > 3 * Self.cache / 2)
-        let memory = try f.run(.edge, inputs: [input], options: options, out: "memory", rocksDB: false)
-        let rocks = try f.run(.edge, inputs: [input], options: options, out: "rocks", rocksDB: true)
+        let resends = f.directory + "/resends.jsonl"
+        try Self.resendReservations(of: input, before: config.start + 3_600_000, later: 12_000_000, to: resends)
+        let memory = try f.run(.edge, inputs: [input, resends], options: options, out: "memory", rocksDB: false)
+        let rocks = try f.run(.edge, inputs: [input, resends], options: options, out: "rocks", rocksDB: true)
         for name in JobKind.edge.outputs {
             let same = memory.bytes(name) == rocks.bytes(name)
             #expect(same, "\(name) differs between backends")
         }
         #expect(memory.lines("decisions.jsonl").count > summary.reserves)
+        // Both cases happen: a re-sent id decided anew, and one repeating its first decision.
+        var firstDecision: [String: String] = [:]
+        var decidedAnew = 0, repeated = 0
+        for line in memory.lines("decisions.jsonl") where !line.contains("\"committed\"") && !line.contains("\"released\"")
+            && !line.contains("\"expired\"") && !line.contains("\"reason\":\"unknown_reservation\"")
+            && !line.contains("\"reason\":\"already_") {
+            let id = String(line.split(separator: ",")[0]) + String(line.split(separator: ",")[2])  // id and location
+            if let first = firstDecision[id] {
+                if first == line { repeated += 1 } else { decidedAnew += 1 }
+            } else {
+                firstDecision[id] = line
+            }
+        }
+        #expect(decidedAnew > 1_000 && repeated > 100, "\(decidedAnew) decided anew, \(repeated) repeated")
+    }
+
+    /// Writes the `reserve` lines of `path` with an integer `event_time` before `before`,
+    /// their event time moved `later` ms on.
+    static func resendReservations(of path: String, before: Int64, later: Int64, to output: String) throws {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        var out = ""
+        for line in text.split(separator: "\n") where line.hasPrefix("{\"type\":\"reserve\"") {
+            guard let range = line.range(of: "\"event_time\":") else { continue }
+            let digits = line[range.upperBound...].prefix { $0.isNumber }
+            guard let time = Int64(digits), time < before else { continue }
+            out += line[..<range.upperBound] + String(time + later) + line[digits.endIndex...] + "\n"
+        }
+        try Data(out.utf8).write(to: URL(fileURLWithPath: output))
     }
 }
