@@ -64,13 +64,13 @@ struct Checkpoints: ParsableCommand {
     func details(_ m: CheckpointManifest, _ counts: [StateEntryCount], path: String) -> String {
         var out = ["checkpoint \(m.id)\(m.finished ? " (finished: taken after the end of input)" : "")",
                    "  directory   \(path)",
-                   "  time        \(TimestampArgument(epochMillis: m.createdAtMs).description), took \(Format.milliseconds(Double(m.durationMicros) / 1e6))",
+                   "  time        \(TimestampArgument(epochMillis: m.createdAtMs).description), took \(SummaryText.milliseconds(Double(m.durationMicros) / 1e6))",
                    "  job         \(m.job)",
                    "  state       \(m.backend.rawValue), \(bytes(m.stateBytes)) in \(m.stateFiles.count) files"]
         for (id, p) in m.sources { out.append("  source      \(id): \(position(p))") }
-        for o in m.outputs { out.append("  output      \(o.name): \(Format.count(o.length)) bytes committed") }
+        for o in m.outputs { out.append("  output      \(o.name): \(SummaryText.count(o.length)) bytes committed") }
         for (id, blob) in m.operators { out.append("  operator    \(id): \(blob.count) bytes of its own state") }
-        for c in counts { out.append("  entries     \(c.id.operator)/\(c.id.state): \(Format.count(c.count))") }
+        for c in counts { out.append("  entries     \(c.id.operator)/\(c.id.state): \(SummaryText.count(c.count))") }
         return out.joined(separator: "\n")
     }
 
@@ -79,7 +79,7 @@ struct Checkpoints: ParsableCommand {
     }
 
     func bytes(_ n: Int64) -> String {
-        if n < 1 << 20 { return "\(Format.count((n + 1023) / 1024)) KiB" }
+        if n < 1 << 20 { return "\(SummaryText.count((n + 1023) / 1024)) KiB" }
         let tenths = (n * 10 + (1 << 19)) >> 20
         return "\(tenths / 10).\(tenths % 10) MiB"
     }

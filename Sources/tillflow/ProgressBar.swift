@@ -1,3 +1,4 @@
+import Dataflow
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,7 +24,7 @@ struct ProgressBar {
         guard now - lastDraw >= 0.1 else { return }
         lastDraw = now
         let elapsed = max(now - started, 1e-9)
-        let rate = Format.count(Int64(Double(records) / elapsed))
+        let rate = SummaryText.count(Int64(Double(records) / elapsed))
         var line = ""
         if let total = totalBytes, total > 0 {
             let fraction = min(1, Double(bytes) / Double(total))
@@ -32,7 +33,7 @@ struct ProgressBar {
             line = "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] "
                 + "\(Int(fraction * 100))%  "
         }
-        line += "\(Format.count(records)) records  \(rate)/s  \(Format.seconds(elapsed))"
+        line += "\(SummaryText.count(records)) records  \(rate)/s  \(SummaryText.seconds(elapsed))"
         fputs("\r\u{1B}[2K" + line, stderr)
     }
 
@@ -48,29 +49,5 @@ enum Clock {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}
-
-enum Format {
-    /// 1234567 -> "1,234,567".
-    static func count(_ n: Int64) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
-
-    /// 0.0123 -> "12.3 ms".
-    static func milliseconds(_ s: Double) -> String {
-        let tenths = Int((s * 10_000).rounded())
-        return "\(tenths / 10).\(tenths % 10) ms"
-    }
-
-    static func seconds(_ s: Double) -> String {
-        let tenths = Int((s * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) s"
     }
 }

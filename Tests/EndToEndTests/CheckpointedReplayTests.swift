@@ -21,15 +21,6 @@ import Testing
         return o
     }
 
-    func makeBackend(_ kind: StateBackendKind, _ stateDir: String, restoring: String? = nil) throws -> any StateBackend {
-        switch kind {
-        case .memory:
-            return try restoring.map(MemoryStateBackend.init(restoringFrom:)) ?? MemoryStateBackend()
-        case .rocksdb:
-            return try RocksDBStateBackend(directory: stateDir + "/db", memoryBudget: 32 << 20, restoringFrom: restoring)
-        }
-    }
-
     /// Runs `job` into `out`; throws `Crash` after `stopAfter` batches if given.
     func run(_ input: String, out: String, backend kind: StateBackendKind, stopAfter: Int?, job kind2: JobKind = .edge,
              options: JobOptions = Self.options) throws {
@@ -38,21 +29,20 @@ import Testing
 
     func run(_ inputs: [String], out: String, backend kind: StateBackendKind, stopAfter: Int?, job kind2: JobKind,
              options: JobOptions) throws {
-        let store = CheckpointStore(directory: out + "/.state/checkpoints")
-        let latest = try store.usable { Issue.record("unexpected unusable checkpoint: \($0)") }.first
-        let manifest = try latest?.manifest.get()
-        let job = try ReplayJob(kind2, inputs: inputs.map(InputFile.init(path:)), outputDirectory: out, options: options,
-                                state: try makeBackend(kind, out + "/.state", restoring: latest?.statePath),
-                                resumingFrom: manifest)
+        var settings = RunSettings(outputDirectory: out)
+        settings.backend = kind
+        settings.memoryBudget = 32 << 20
+        settings.checkpointIntervalMs = 2
         let clock = LogicalClock()
-        let checkpoints = try CheckpointCoordinator(store: store, graph: job.graph, job: job.identity, outputs: job.outputs,
-                                                    intervalMs: 2, resumedFrom: manifest, now: { clock.now })
+        settings.now = { clock.now }
+        settings.warn = { Issue.record("unexpected warning: \($0)") }
         var batches = 0
-        try job.run(checkpoints: checkpoints) { _ in
-            clock.now += 1
-            batches += 1
-            if batches == stopAfter { throw Crash() }
-        }
+        try JobRun(job: RetailJob(kind2, options: options), inputs: inputs.map(InputFile.init(path:)), settings: settings)
+            .run { _ in
+                clock.now += 1
+                batches += 1
+                if batches == stopAfter { throw Crash() }
+            }
     }
 
     @Test(arguments: [StateBackendKind.memory, .rocksdb])

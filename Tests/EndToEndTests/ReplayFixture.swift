@@ -48,12 +48,11 @@ struct ReplayFixture {
 
     func runOnce(_ kind: JobKind, inputs: [String], options: JobOptions, out: String, rocksDB: Bool) throws -> Outputs {
         let outDir = directory + "/" + out
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-        let state: any StateBackend = rocksDB
-            ? try RocksDBStateBackend(directory: outDir + "/.state-db", memoryBudget: 32 << 20) : MemoryStateBackend()
-        let job = try ReplayJob(kind, inputs: inputs.map(InputFile.init(path:)), outputDirectory: outDir, options: options,
-                                state: state)
-        try job.run()
+        var settings = RunSettings(outputDirectory: outDir)
+        settings.backend = rocksDB ? .rocksdb : .memory
+        settings.memoryBudget = 32 << 20
+        settings.overwrite = true
+        try JobRun(job: RetailJob(kind, options: options), inputs: inputs.map(InputFile.init(path:)), settings: settings).run()
         return Outputs(directory: outDir)
     }
 

@@ -11,14 +11,14 @@ public struct JobRunner {
     /// - Parameter afterBatch: called after every source batch has fully propagated
     ///   through the graph (every operator call is synchronous), with the graph: the
     ///   moment a checkpoint can be taken. Not called after a source's end of input.
-    public func run(afterBatch: ((JobGraph) throws -> Void)? = nil) throws {
+    public func run(afterBatch: (JobGraph) throws -> Void = { _ in }) throws {
         var active = graph.sources
         while !active.isEmpty {
             var stillActive: [any SourceDriver] = []
             for source in active {
                 if try source.pump() {
                     stillActive.append(source)
-                    try afterBatch?(graph)
+                    try afterBatch(graph)
                 } else {
                     try source.finish()
                 }

@@ -73,8 +73,3 @@ public struct TransactionDecoding: Sendable {
     }
 }
 
-/// A failure that stops a job: a bad input file (not a bad record), a disk that fails.
-public struct JobError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

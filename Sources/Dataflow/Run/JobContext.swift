@@ -1,0 +1,37 @@
+/// What a job is built with: the graph to declare its operators in (with the run's
+/// state backend), the inputs, and the output files.
+///
+/// Output files are opened through the context, so that the run knows them: each
+/// checkpoint commits their lengths, and a run restored from a checkpoint gets them cut
+/// back to the lengths it committed (what was written after it is written again).
+public final class JobContext {
+    public let graph: JobGraph
+    public let inputs: [InputFile]
+    public let outputDirectory: String
+    /// The checkpoint the run resumes from, if any.
+    let resumingFrom: CheckpointManifest?
+    /// The output files opened so far, by name, in the order opened.
+    public private(set) var outputs: [(name: String, file: OutputFile)] = []
+
+    public init(graph: JobGraph, inputs: [InputFile], outputDirectory: String, resumingFrom: CheckpointManifest? = nil) {
+        self.graph = graph
+        self.inputs = inputs
+        self.outputDirectory = outputDirectory
+        self.resumingFrom = resumingFrom
+    }
+
+    /// Opens the output file `name` in the output directory: empty on a fresh run, cut
+    /// back to its committed length on a resumed one.
+    public func output(_ name: String) throws -> OutputFile {
+        var length: Int64? = nil
+        if let checkpoint = resumingFrom {
+            guard let committed = checkpoint.outputLength(name) else {
+                throw CheckpointError("checkpoint \(checkpoint.id) has no length for output \(name)")
+            }
+            length = committed
+        }
+        let file = try OutputFile(path: outputDirectory + "/" + name, truncatingTo: length)
+        outputs.append((name, file))
+        return file
+    }
+}
