@@ -26,6 +26,7 @@ test: deps
 	$(SWIFT) test --disable-xctest
 	TILLFLOW_BIN=.build/debug/tillflow scripts/check-models.sh
 	TILLFLOW_BIN=.build/debug/tillflow scripts/crash-test.sh 20 20000 both
+	TILLFLOW_BIN=.build/debug/tillflow CRASH_JOB=big-baskets scripts/crash-test.sh 10 40000 both
 
 # The independent model of the spec (scripts/model/) against every job on generated data.
 check-models: build

@@ -29,13 +29,20 @@ let package = Package(
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),
+        // The command line of any executable that runs jobs: `tillflow`'s and a user's own.
+        .target(
+            name: "JobCommands",
+            dependencies: ["Dataflow", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimized),
         .executableTarget(
             name: "tillflow",
-            dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Dataflow", "Jobs", "JobCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimized),
         .executableTarget(
-            name: "example-big-baskets", dependencies: ["Jobs", "Dataflow", "Operators"], path: "examples/BigBaskets",
-            swiftSettings: optimized),
+            name: "example-big-baskets",
+            dependencies: ["Dataflow", "Operators", "Jobs", "JobCommands",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "examples/BigBaskets", swiftSettings: optimized),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"]),

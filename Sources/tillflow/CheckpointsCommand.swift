@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataflow
+import JobCommands
 import Jobs
 #if canImport(Glibc)
 import Glibc

@@ -1,16 +1,59 @@
 // A small Tillflow job to copy from: big baskets per store and minute.
 //
-//     swift run example-big-baskets path/to/pos.jsonl [min-items]
+//     swift run -c release example-big-baskets replay --input pos.jsonl --out out/ [--min-items 10]
 //
 // It reads POS transactions, validates them with the same stage as the retail jobs
-// (dead letters are counted, not lost), keeps sales of at least `min-items` items,
-// counts them per store in one-minute event-time windows, and prints each window.
+// (dead letters go to invalid.jsonl, none is lost), keeps sales of at least
+// `--min-items` items, counts them per store in one-minute event-time windows, and
+// writes each window to big-baskets.jsonl. Handing the job to `JobCommandLine` gives
+// the executable `replay` with everything `tillflow replay` has: checkpoints, recovery
+// after a crash (`kill -9`, then the same command), a progress bar and a summary.
+import ArgumentParser
 import Dataflow
+import JobCommands
 import Jobs
 import Operators
-#if canImport(Glibc)
-import Glibc
-#endif
+
+/// The job as a value: its settings, and its operators with their stable ids.
+struct BigBaskets: Job {
+    var minItems: Int64 = 10
+
+    var name: String { "big-baskets" }
+    var settings: String { "min-items=\(minItems) window=60000ms" }
+    var outputNames: [String] { ["big-baskets.jsonl", "invalid.jsonl"] }
+
+    func build(_ context: JobContext) throws -> any RunStatistics {
+        let (stage, source) = try ValidationStage.reading(context.inputs, into: context.graph, options: JobOptions())
+        let counters = JobCounters(reading: source)
+        let names = context.inputs.map(\.baseName)
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink(file: try context.output("invalid.jsonl"),
+                                                             inputOrder: { $0.origin.position }) { letter, out in
+            counters.add("invalid", 1)
+            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
+        })
+        let minItems = self.minItems
+        let windows = try stage.valid
+            .filter("big-baskets") { $0.kind == .sale && $0.itemsSold >= minItems }
+            .keyBy { $0.storeID }
+            .window("per-minute", TumblingWindow(sizeMs: 60_000), eventTime: { $0.eventTime }, aggregate: BasketCount())
+        windows.results.sink("big-baskets-sink", JSONLinesSink(file: try context.output("big-baskets.jsonl")) { row, out in
+            counters.add("windows", 1)
+            counters.add("big baskets", row.value.txCount)
+            JSONWriter.appendRaw("{\"store_id\":", to: &out)
+            JSONWriter.appendString(row.key, to: &out)
+            JSONWriter.appendRaw(",\"window_start\":", to: &out)
+            JSONWriter.appendInt(row.windowStart, to: &out)
+            JSONWriter.appendRaw(",\"big_baskets\":", to: &out)
+            JSONWriter.appendInt(row.value.txCount, to: &out)
+            JSONWriter.appendRaw(",\"items\":", to: &out)
+            JSONWriter.appendInt(row.value.itemsSold, to: &out)
+            JSONWriter.appendRaw(",\"revision\":", to: &out)
+            JSONWriter.appendInt(row.revision, to: &out)
+            JSONWriter.appendRaw("}\n", to: &out)
+        })
+        return counters
+    }
+}
 
 /// How many big baskets, and how many items in them.
 struct BasketCount: WindowAggregator {
@@ -19,42 +62,9 @@ struct BasketCount: WindowAggregator {
     func result(of totals: TurnoverTotals) -> TurnoverTotals { totals }
 }
 
-/// Prints each window as it fires.
-final class PrintRows: BatchConsumer {
-    func consume(_ batch: Batch<WindowResult<String, TurnoverTotals>>) {
-        for row in batch.records {
-            print("\(row.key) [\(row.windowStart), \(row.windowEnd)): \(row.value.txCount) big baskets, \(row.value.itemsSold) items")
-        }
-    }
-    func finish() {}
+/// The job's own option, beside the run's (`--input`, `--out`, `--state`, ...).
+struct BigBasketsOptions: ParsableArguments {
+    @Option(help: "The fewest items a sale needs to count as a big basket.") var minItems: Int64 = 10
 }
 
-/// Counts the dead letters.
-final class CountRejections: BatchConsumer {
-    var count = 0
-    func consume(_ batch: Batch<DeadLetter>) { count += batch.records.count }
-    func finish() { print("\(count) lines rejected") }
-}
-
-let arguments = CommandLine.arguments
-guard arguments.count >= 2 else {
-    print("usage: example-big-baskets FILE.jsonl [min-items]")
-    exit(2)
-}
-let minItems = arguments.count > 2 ? Int64(arguments[2]) ?? 10 : 10
-
-do {
-    let files = [InputFile(path: arguments[1])]
-    let graph = JobGraph()
-    let (stage, _) = try ValidationStage.reading(files, into: graph, options: JobOptions())
-    stage.deadLetters.sink("count-rejections", CountRejections())
-    let windows = try stage.valid
-        .filter("big-baskets") { $0.kind == .sale && $0.itemsSold >= minItems }
-        .keyBy { $0.storeID }
-        .window("per-minute", TumblingWindow(sizeMs: 60_000), eventTime: { $0.eventTime }, aggregate: BasketCount())
-    windows.results.sink("print", PrintRows())
-    try JobRunner(graph).run()
-} catch {
-    print("error: \(error)")
-    exit(1)
-}
+JobCommandLine.main(BigBasketsOptions.self) { BigBaskets(minItems: $0.minItems) }

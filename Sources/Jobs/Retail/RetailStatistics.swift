@@ -5,7 +5,7 @@ import Dataflow
 /// job, so that a resumed run's summary covers the whole input.
 public final class RetailStatistics: RunStatistics {
     let kind: JobKind
-    let source: TransactionLineSource
+    let source: any ReadCounting
     public internal(set) var valid: Int64 = 0
     public internal(set) var invalidByReason: [RejectReason: Int64] = [:]
     /// Store window rows emitted at revision 0.
@@ -19,7 +19,7 @@ public final class RetailStatistics: RunStatistics {
     public internal(set) var alerts: Int64 = 0
     public internal(set) var availabilityRows: Int64 = 0
 
-    init(_ kind: JobKind, _ source: TransactionLineSource) {
+    init(_ kind: JobKind, _ source: any ReadCounting) {
         self.kind = kind
         self.source = source
     }

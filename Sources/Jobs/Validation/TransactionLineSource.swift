@@ -15,7 +15,7 @@ import Dataflow
 /// order and gives the file's column layout to the workers with every later batch of the
 /// file; a header that lacks a required column stops the run with a one-line error, once
 /// the batches before it have been delivered. So does a failed read.
-public final class TransactionLineSource: Source {
+public final class TransactionLineSource: Source, ReadCounting {
     public typealias Output = DecodedChunk
 
     /// Lines read and prepared in input order, on their way to a worker.

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 /// A memory size on the command line: `64MiB`, `1GiB`, `512KiB`, or plain bytes.
-struct ByteSizeArgument: ExpressibleByArgument, Sendable {
-    var bytes: Int64
+public struct ByteSizeArgument: ExpressibleByArgument, Sendable {
+    public var bytes: Int64
 
-    init?(argument: String) {
+    public init?(argument: String) {
         let units: [(String, Int64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1), ("", 1)]
         for (suffix, scale) in units where argument.hasSuffix(suffix) {
             guard let n = Int64(argument.dropLast(suffix.count)), n > 0 else { continue }
@@ -17,7 +17,7 @@ struct ByteSizeArgument: ExpressibleByArgument, Sendable {
     }
 
     /// The default as `--help` shows it: `256MiB`, not the struct's fields.
-    var defaultValueDescription: String {
+    public var defaultValueDescription: String {
         let units: [(String, Int64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
         for (suffix, scale) in units where bytes % scale == 0 { return "\(bytes / scale)\(suffix)" }
         return "\(bytes)"

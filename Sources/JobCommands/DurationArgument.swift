@@ -2,17 +2,17 @@ import ArgumentParser
 
 /// A duration on the command line: an integer with a unit, `500ms`, `10s`, `90m`, `24h`,
 /// `7d`, or several of them (`1h30m`); `0` alone is zero. Held in milliseconds.
-struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertible {
-    var milliseconds: Int64
+public struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    public var milliseconds: Int64
 
-    init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
-    init?(argument: String) {
+    public init?(argument: String) {
         guard let ms = Self.parse(argument) else { return nil }
         milliseconds = ms
     }
 
-    static func parse(_ text: String) -> Int64? {
+    public static func parse(_ text: String) -> Int64? {
         if text == "0" { return 0 }
         var total: Int64 = 0
         var bytes = text.utf8[...]
@@ -52,7 +52,7 @@ struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertib
     }
 
     /// The shortest exact form in hours at most: `24h`, `90m`, `1500ms`.
-    var description: String {
+    public var description: String {
         for (unit, scale) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000)]
         where milliseconds != 0 && milliseconds % scale == 0 {
             return "\(milliseconds / scale)\(unit)"
@@ -60,7 +60,7 @@ struct DurationArgument: ExpressibleByArgument, Equatable, CustomStringConvertib
         return milliseconds == 0 ? "0s" : "\(milliseconds)ms"
     }
 
-    var defaultValueDescription: String { description }
+    public var defaultValueDescription: String { description }
 
-    static var defaultCompletionKind: CompletionKind { .default }
+    public static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -9,8 +9,8 @@ private let receivedSignal = Atomic<Int32>(0)
 /// SIGINT and SIGTERM stop a run cleanly: the handler only records the signal (an
 /// atomic store is all a signal handler may safely do); the run checks it between
 /// batches, takes a final checkpoint and exits.
-enum StopSignal {
-    static func install() {
+public enum StopSignal {
+    public static func install() {
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for sig in [SIGINT, SIGTERM] {
@@ -24,7 +24,7 @@ enum StopSignal {
         signal(SIGXFSZ, SIG_IGN)
     }
 
-    static var received: Int32? {
+    public static var received: Int32? {
         let sig = receivedSignal.load(ordering: .relaxed)
         return sig == 0 ? nil : sig
     }

@@ -7,18 +7,18 @@ import Darwin
 
 /// A one-line progress display on standard error, redrawn in place at most ten times a
 /// second; silent when standard error is not a terminal (logs, CI, pipes).
-struct ProgressBar {
+public struct ProgressBar {
     let totalBytes: Int64?
     let enabled: Bool
     private var lastDraw: Double = 0
     private let started = Clock.now
 
-    init(totalBytes: Int64?, enabled: Bool = isatty(2) == 1) {
+    public init(totalBytes: Int64?, enabled: Bool = isatty(2) == 1) {
         self.totalBytes = totalBytes
         self.enabled = enabled
     }
 
-    mutating func update(bytes: Int64, records: Int64) {
+    public mutating func update(bytes: Int64, records: Int64) {
         guard enabled else { return }
         let now = Clock.now
         guard now - lastDraw >= 0.1 else { return }
@@ -37,7 +37,7 @@ struct ProgressBar {
         fputs("\r\u{1B}[2K" + line, stderr)
     }
 
-    func clear() {
+    public func clear() {
         guard enabled else { return }
         fputs("\r\u{1B}[2K", stderr)
     }

@@ -7,9 +7,9 @@ import Glibc
 /// thread's arena: with decoding workers allocating the records that the job's other
 /// threads free, each arena grew to hold its own peak. Two arenas measured the same
 /// speed and 60 MiB less peak RSS on a parallelism-2 RocksDB run of 1M transactions
-/// (246-250 MiB against 308 MiB), so every tillflow process uses two.
-enum MallocArenas {
-    static func limit() {
+/// (246-250 MiB against 308 MiB), so every process that runs jobs uses two.
+public enum MallocArenas {
+    public static func limit() {
         #if canImport(Glibc)
         // `mallopt` and `M_ARENA_MAX` (-8, malloc.h) are not in Swift's Glibc module.
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
