@@ -27,35 +27,21 @@ struct CountUntilDeadline: KeyedProcessFunction {
 
 @Suite struct KeyedProcessTests {
     @Test func timersFireInTimeOrderThenInRegistrationOrderWhenTheWatermarkPasses() throws {
-        let graph = JobGraph()
-        let sales = [
-            Sale(store: "b", time: 0, amount: 0), Sale(store: "a", time: 0, amount: 0),
-            Sale(store: "a", time: 50, amount: 0), Sale(store: "c", time: -10, amount: 0),
-        ]
-        let accepted = try graph.source("src", ArraySource(sales, batchSize: 2))
-            .keyBy { $0.store }
-            .process("accept", AcceptAll(), assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: 0) { $0.time })
-        let out = try accepted.main.keyBy { $0.store }.process("count", CountUntilDeadline())
-        let sink = CollectingSink<String>()
-        out.main.sink("sink", sink)
-        try JobRunner(graph).run()
+        let h = try KeyedOperatorHarness(CountUntilDeadline()) { $0.store }
+        try h.process(Sale(store: "b", time: 0, amount: 0), Sale(store: "a", time: 0, amount: 0))
+        try h.process(Sale(store: "a", time: 50, amount: 0), Sale(store: "c", time: -10, amount: 0))
+        try h.endInput()
         // At the end the watermark is +inf: c (90) first, then b and a (100) in the order registered.
-        #expect(sink.records == ["c:1@90", "b:1@100", "a:2@100"])
+        #expect(h.output == ["c:1@90", "b:1@100", "a:2@100"])
     }
 
     @Test func aTimerInThePastFiresRightAfterTheRecordThatRegisteredIt() throws {
-        let graph = JobGraph()
-        let accepted = try graph.source("src", ArraySource([
-            Sale(store: "x", time: 1_000, amount: 0), Sale(store: "y", time: 500, amount: 0),
-            Sale(store: "y", time: 500, amount: 0),
-        ]))
-            .keyBy { $0.store }
-            .process("accept", AcceptAll(), assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: 0) { $0.time })
-        let out = try accepted.main.keyBy { $0.store }.process("count", CountUntilDeadline())
-        let sink = CollectingSink<String>()
-        out.main.sink("sink", sink)
-        try JobRunner(graph).run()
+        let h = try KeyedOperatorHarness(CountUntilDeadline()) { $0.store }
+        try h.process(Sale(store: "x", time: 1_000, amount: 0))
+        try h.advanceWatermark(to: 1_000)
+        try h.process(Sale(store: "y", time: 500, amount: 0), Sale(store: "y", time: 500, amount: 0))
+        try h.endInput()
         // y's deadline 600 is behind the watermark 1000: each y record is reported on its own.
-        #expect(sink.records == ["y:1@600", "y:1@600", "x:1@1100"])
+        #expect(h.output == ["y:1@600", "y:1@600", "x:1@1100"])
     }
 }

@@ -96,4 +96,36 @@ import Testing
         #expect(w.end(containing: 10_000) == 20_000)
         #expect(w.start(containing: -1) == -10_000)
     }
+
+    /// The window function on its own, in the harness: watermarks given by hand.
+    func windowHarness(lateness: Int64 = 0)
+        throws -> KeyedOperatorHarness<TumblingWindowFunction<String, SumAmounts>> {
+        let function = TumblingWindowFunction<String, SumAmounts>(
+            window: TumblingWindow(sizeMs: 10_000, allowedLatenessMs: lateness), aggregator: SumAmounts(), eventTime: { $0.time })
+        return try KeyedOperatorHarness(function) { $0.store }
+    }
+
+    @Test func inTheHarnessAWindowFiresAtItsEndAndALateRecordGoesToTheSide() throws {
+        let h = try windowHarness()
+        try h.process(Sale(store: "a", time: 1_000, amount: 1), Sale(store: "b", time: 9_999, amount: 2))
+        try h.advanceWatermark(to: 9_999)
+        #expect(h.output.isEmpty)
+        try h.advanceWatermark(to: 10_000)
+        #expect(h.output.map(\.summary) == ["a@10000=1#0", "b@10000=2#0"])
+        try h.process(Sale(store: "a", time: 5_000, amount: 4))
+        #expect(h.sideOutput.map { "\($0.record.store) \($0.record.time) by \($0.lateByMs)" } == ["a 5000 by 0"])
+        try h.endInput()
+        #expect(h.output.count == 2)
+    }
+
+    @Test func inTheHarnessARecordWithinTheAllowedLatenessRevisesItsWindow() throws {
+        let h = try windowHarness(lateness: 5_000)
+        try h.process(Sale(store: "a", time: 1_000, amount: 1))
+        try h.advanceWatermark(to: 12_000)
+        try h.process(Sale(store: "a", time: 2_000, amount: 10))
+        try h.advanceWatermark(to: 15_000)
+        try h.process(Sale(store: "a", time: 3_000, amount: 100))
+        #expect(h.output.map(\.summary) == ["a@10000=1#0", "a@10000=11#1"])
+        #expect(h.sideOutput.map(\.lateByMs) == [5_000])
+    }
 }

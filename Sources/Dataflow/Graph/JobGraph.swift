@@ -104,9 +104,14 @@ protocol SourceDriver: AnyObject {
     var id: OperatorID { get }
     var position: SourcePosition { get }
     func seek(to position: SourcePosition) throws
-    /// Emits the next batch; `false` once the source is exhausted.
-    func pump() throws -> Bool
+    /// Emits the source's next batch if it has one now.
+    func pump() throws -> SourceStep
     func finish() throws
+}
+
+/// What one turn of a source did.
+enum SourceStep {
+    case emitted, idle, ended
 }
 
 final class SourceNode<S: Source>: SourceDriver {
@@ -124,10 +129,14 @@ final class SourceNode<S: Source>: SourceDriver {
 
     func seek(to position: SourcePosition) throws { try source.seek(to: position) }
 
-    func pump() throws -> Bool {
-        guard let batch = try source.next() else { return false }
-        try port.emit(batch)
-        return true
+    func pump() throws -> SourceStep {
+        switch try source.poll() {
+        case .batch(let batch):
+            try port.emit(batch)
+            return .emitted
+        case .idle: return .idle
+        case .end: return .ended
+        }
     }
 
     func finish() throws { try port.finish() }

@@ -29,6 +29,11 @@ public struct FileLineSource: Source {
         self.bytesRead = bytesRead
     }
 
+    public mutating func poll() throws -> SourcePoll<InputLine> {
+        try next().map { .batch($0) } ?? .end
+    }
+
+    /// The next batch of lines, or `nil` at the end of the last file.
     public mutating func next() throws -> Batch<InputLine>? {
         guard let lines = try reader.next() else { return nil }
         let format = files[Int(lines.fileIndex)].format

@@ -1,13 +1,25 @@
 /// Where a job's records come from.
 ///
-/// A source emits batches in order and can say where it stands, so that a checkpoint
-/// can record its position and a restored job can seek back to it.
+/// A source hands out batches in order without ever blocking, and can say where it
+/// stands, so that a checkpoint can record its position and a restored job can seek
+/// back to it. A file source always has a batch until its end; a live one may have
+/// nothing for a while (`idle`), and the runner asks its other sources meanwhile.
 public protocol Source<Output> {
     associatedtype Output
-    /// The next batch, or `nil` at the end of a finite input.
-    mutating func next() throws -> Batch<Output>?
+    /// The next batch, `idle` if there is none now but may be later, or `end` once the
+    /// input is finished. Never blocks.
+    mutating func poll() throws -> SourcePoll<Output>
     /// The position after the last batch returned.
     var position: SourcePosition { get }
     /// Continues from `position`, a position this source reported before (recovery).
     mutating func seek(to position: SourcePosition) throws
+}
+
+/// What a source has when asked.
+public enum SourcePoll<Output> {
+    case batch(Batch<Output>)
+    /// Nothing now; the input is not finished (a live stream between messages).
+    case idle
+    /// Nothing ever again: the end of a finite input.
+    case end
 }

@@ -10,11 +10,11 @@ public struct ArraySource<Record>: Source {
         self.batchSize = batchSize
     }
 
-    public mutating func next() -> Batch<Record>? {
-        guard nextIndex < records.count else { return nil }
+    public mutating func poll() -> SourcePoll<Record> {
+        guard nextIndex < records.count else { return .end }
         let end = min(nextIndex + batchSize, records.count)
         defer { nextIndex = end }
-        return Batch(records: Array(records[nextIndex ..< end]), progress: .line(0, Int64(end) + 1))
+        return .batch(Batch(records: Array(records[nextIndex ..< end]), progress: .line(0, Int64(end) + 1)))
     }
 
     public mutating func seek(to position: SourcePosition) {

@@ -61,9 +61,9 @@ public final class TransactionLineSource: Source, ReadCounting {
         }
     }
 
-    public func next() throws -> Batch<DecodedChunk>? {
+    public func poll() throws -> SourcePoll<DecodedChunk> {
         fill()
-        guard let decoded = decoders.next() else { return nil }
+        guard let decoded = decoders.next() else { return .end }
         let work = decoded.work
         if let failure = work.failure {
             decoders.discardAll()
@@ -73,7 +73,7 @@ public final class TransactionLineSource: Source, ReadCounting {
         position = work.position
         linesRead = work.linesRead
         bytesRead = work.bytesRead
-        return Batch(records: [decoded.chunk], progress: position)
+        return .batch(Batch(records: [decoded.chunk], progress: position))
     }
 
     /// Reads until every worker has work queued or the input ends.
