@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "tillflow", targets: ["tillflow"]),
         // For the micro-benchmarks, a package of their own under Benchmarks/.
         .library(name: "TillflowEngine", targets: ["Dataflow", "Operators", "Jobs"]),
+        // Synthetic data, for the micro-benchmarks; not part of the engine.
+        .library(name: "TillflowGenerators", targets: ["Generators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +31,8 @@ let package = Package(
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),
+        // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
+        .target(name: "Generators", dependencies: ["Dataflow", "Jobs"], swiftSettings: optimized),
         // The command line of any executable that runs jobs: `tillflow`'s and a user's own.
         .target(
             name: "JobCommands",
@@ -36,7 +40,7 @@ let package = Package(
             swiftSettings: optimized),
         .executableTarget(
             name: "tillflow",
-            dependencies: ["Dataflow", "Jobs", "JobCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimized),
         .executableTarget(
             name: "example-big-baskets",
@@ -45,8 +49,8 @@ let package = Package(
             path: "examples/BigBaskets", swiftSettings: optimized),
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "tillflow"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]
 )

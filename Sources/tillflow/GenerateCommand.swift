@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataflow
+import Generators
 import JobCommands
 import Jobs
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Generators
 import Jobs
 
 /// A point in time on the command line: an RFC 3339 timestamp with an offset

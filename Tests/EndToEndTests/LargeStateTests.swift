@@ -1,5 +1,6 @@
 import Dataflow
 import Foundation
+import Generators
 import Jobs
 import Testing
 

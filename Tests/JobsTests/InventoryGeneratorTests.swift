@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Dataflow
+@testable import Generators
 @testable import Jobs
 
 /// The whole lines of a plain file (`LineReader` keeps only the start of a line over 1 MiB).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Dataflow
+@testable import Generators
 @testable import Jobs
 
 private func eventTime(_ object: [String: Any]) -> Int64? {

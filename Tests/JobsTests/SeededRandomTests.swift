@@ -1,4 +1,5 @@
 import Testing
+@testable import Generators
 @testable import Jobs
 
 @Suite struct SeededRandomTests {

@@ -1,5 +1,6 @@
 import Benchmark
 import Dataflow
+import Generators
 import Jobs
 import Operators
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Where the SKUs of a generated basket come from: the whole catalog by popularity (the
 /// POS generator), or what one store carries (the inventory generator).

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 extension TransactionDraft {
     /// Appends the draft as a JSON line of spec section 1 (without `\n`), breaking the

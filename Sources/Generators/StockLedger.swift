@@ -1,3 +1,4 @@
+import Jobs
 /// The inventory generator's own account of spec section 5 over the lines it writes, in
 /// their order: on-hand and reserved per slot, reservations and their expiry by the
 /// watermark. The generator consults it to write realistic traffic (deliveries refill

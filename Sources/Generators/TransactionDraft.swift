@@ -1,3 +1,4 @@
+import Jobs
 /// A generated POS transaction with the choices of how to write it, before it is
 /// encoded as a JSON line (`TransactionDraft+JSON.swift`) or a CSV row
 /// (`TransactionDraft+CSV.swift`). The generator reuses one draft for every line.

@@ -1,3 +1,4 @@
+import Jobs
 /// What an `InventoryGenerator.write` call wrote, by kind of line.
 ///
 /// `lines` is the sum of `stockSets`, `adjustments`, `sales`, `refunds`, `reserves`,

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Makes the lines of one generated inventory stream, one call per line, and counts what
 /// it made. All randomness comes from `SeededRandom`s drawn in line order, so a

@@ -1,3 +1,4 @@
+import Jobs
 /// One generated store: its ids, terminals, currencies and share of the traffic.
 ///
 /// A profile depends only on the store's number, never on the seed or the number of

@@ -1,3 +1,4 @@
+import Jobs
 /// The locations of a generated inventory stream and what each one carries.
 ///
 /// Locations are numbered stores first (`0 ..< storeCount`, the same indices as

@@ -1,3 +1,4 @@
+import Jobs
 /// A line the inventory generator has decided to write later: a reservation's commit or
 /// release, or one line of a delivery. It is written at the first line slot whose base
 /// time reaches `due`, with that slot's event time.

@@ -1,3 +1,4 @@
+import Jobs
 /// The generators' product catalog: SKUs `SKU-00001` ... with a stable price per SKU and
 /// currency, and a popularity skew (a few SKUs sell far more often than most).
 ///

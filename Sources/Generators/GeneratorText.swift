@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Byte-level text writing for the generators: zero-padded numbers, money amounts and
 /// RFC 3339 timestamps, appended to a line buffer without going through `String`.

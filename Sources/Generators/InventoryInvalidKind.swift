@@ -1,3 +1,4 @@
+import Jobs
 /// The kinds of broken inventory event `InventoryGenerator` injects (`invalidFraction`),
 /// each breaking exactly one rule of spec section 5, so that the inventory job rejects
 /// it for `expectedReason`.

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Writes a generator's lines to `path` (zstd-compressed for `.zst`) in batches of about
 /// a megabyte: `header` first, then `count` lines appended by `appendLine`. The file is

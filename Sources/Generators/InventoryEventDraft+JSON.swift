@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 extension InventoryEventDraft {
     /// Appends the event as a JSON line of spec section 5 (without `\n`), breaking the one

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 extension TransactionDraft {
     /// The header line of the flat CSV form (spec section 1), without `\n`.

@@ -1,3 +1,4 @@
+import Jobs
 /// A deterministic, seedable random number generator for the data generators:
 /// xoshiro256** (Blackman and Vigna), its state filled from the seed by SplitMix64.
 ///

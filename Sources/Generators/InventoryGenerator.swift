@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Writes a synthetic inventory stream: the mixed input of the `inventory` job, inventory
 /// events (spec section 5) and POS transactions (spec section 1) in one JSON Lines file,

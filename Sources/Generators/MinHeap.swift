@@ -1,3 +1,4 @@
+import Jobs
 /// A binary min-heap: what the inventory generator keeps its planned lines and the
 /// expiries of open reservations in. Equal elements come out in no particular order, so
 /// callers that need a stable order make their elements unique (a sequence number).

@@ -1,3 +1,4 @@
+import Jobs
 /// Conversions between days since the Unix epoch and proleptic Gregorian dates
 /// (Howard Hinnant's `days_from_civil` / `civil_from_days`), in integer arithmetic only:
 /// what the generators need to write RFC 3339 timestamps, and the command line to read

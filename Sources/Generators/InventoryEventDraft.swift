@@ -1,3 +1,4 @@
+import Jobs
 /// A generated inventory event (spec section 5) with the choices of how to write it,
 /// before it is encoded as a JSON line (`InventoryEventDraft+JSON.swift`). The generator
 /// reuses one draft for every event.

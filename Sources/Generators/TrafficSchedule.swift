@@ -1,3 +1,4 @@
+import Jobs
 /// When the generated transactions happen: line `i` of `count` gets a base event time,
 /// non-decreasing in `i`, spread over `[start, start + span)` with the shape of a
 /// shopping day (quiet nights, a lunch peak and a larger late-afternoon one, by the UTC

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// The kinds of broken line `POSGenerator` injects (`invalidFraction`), each breaking
 /// exactly one rule of spec section 1, so that validation rejects it for

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// What `POSGenerator` writes: how many stores and lines, the seed, the format, the
 /// event-time range, and which fractions of the lines are injected faults.

@@ -1,3 +1,4 @@
+import Jobs
 /// What `InventoryGenerator` writes: how many locations, SKUs and lines, the seed, the
 /// event-time range, and which fraction of the lines are broken.
 ///

@@ -1,4 +1,5 @@
 import Dataflow
+import Jobs
 
 /// Writes synthetic POS transactions in the input format of spec section 1 (JSON
 /// Lines, or the flat CSV form): the data for demos, tests and benchmarks.
