@@ -1,5 +1,5 @@
 import Testing
-@testable import Dataflow
+@testable import Jobs
 
 @Suite struct JSONWriterTests {
     @Test func escapesQuotesBackslashesAndControlCharacters() {
