@@ -19,7 +19,7 @@ public final class TransactionLineSource: Source, ReadCounting {
     public typealias Output = DecodedChunk
 
     /// Lines read and prepared in input order, on their way to a worker.
-    struct Work: @unchecked Sendable {
+    struct LinesToDecode: @unchecked Sendable {
         var lines: [InputLine] = []
         var csvLayout: CSVLayout?
         /// The header read with this batch, if it started a CSV file.
@@ -33,12 +33,12 @@ public final class TransactionLineSource: Source, ReadCounting {
 
     struct Decoded: @unchecked Sendable {
         var chunk: DecodedChunk
-        var work: Work
+        var work: LinesToDecode
     }
 
     public let files: [InputFile]
     private var reader: FileLineSource
-    private let decoders: OrderedParallelMap<Work, Decoded>
+    private let decoders: OrderedParallelMap<LinesToDecode, Decoded>
     private var readerDone = false
     /// The reader's CSV layouts: ahead of the job by the batches in flight.
     private var readerLayouts: [Int32: CSVLayout] = [:]
@@ -79,7 +79,7 @@ public final class TransactionLineSource: Source, ReadCounting {
     /// Reads until every worker has work queued or the input ends.
     private func fill() {
         while !readerDone && !decoders.isFull {
-            var work = Work()
+            var work = LinesToDecode()
             do {
                 guard let batch = try reader.next() else {
                     readerDone = true
@@ -100,7 +100,7 @@ public final class TransactionLineSource: Source, ReadCounting {
 
     /// Takes the header off a batch that starts a CSV file and gives the batch its
     /// file's layout.
-    private func takeHeader(of work: inout Work) throws {
+    private func takeHeader(of work: inout LinesToDecode) throws {
         guard let first = work.lines.first, first.format == .csv else { return }
         let file = first.origin.fileIndex
         if readerLayouts[file] == nil {
