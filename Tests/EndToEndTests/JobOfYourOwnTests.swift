@@ -89,4 +89,29 @@ struct SalesPerStoreAndHour: Job {
             }
         }
     }
+
+    /// A job that gives two operators one id is refused when it is built, naming the id,
+    /// before a record is read.
+    @Test func aJobGivingTwoOperatorsOneIDIsRefusedNamingIt() throws {
+        struct TwoOfOneName: Job {
+            var name: String { "two-of-one-name" }
+            var settings: String { "" }
+            var outputNames: [String] { [] }
+            func build(_ context: JobContext) throws -> any RunStatistics {
+                let (stage, source) = try ValidationStage.reading(context.inputs, into: context.graph, options: JobOptions())
+                stage.valid.filter("keep") { $0.kind == .sale }.filter("keep") { $0.totalMinor > 0 }
+                    .sink("drop", CollectingSink<Transaction>())
+                stage.deadLetters.sink("dead-letters", CollectingSink<DeadLetter>())
+                return JobCounters(reading: source)
+            }
+        }
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try f.write("pos.jsonl", [tx("a", at: T0)])
+        var settings = RunSettings(outputDirectory: f.directory + "/out")
+        settings.backend = .memory
+        let error = #expect(throws: JobError.self) {
+            try JobRun(job: TwoOfOneName(), inputs: [InputFile(path: input)], settings: settings).run()
+        }
+        #expect(error?.description.contains("'keep'") == true)
+    }
 }

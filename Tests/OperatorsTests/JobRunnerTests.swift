@@ -41,3 +41,16 @@ import Testing
         #expect(idleTurns == 3 && batches == 2)
     }
 }
+
+/// Two operators with one id would share state and checkpoints: the job is refused
+/// before anything runs, with the id named, instead of a crash.
+@Suite struct OperatorIDTests {
+    @Test func anIDDeclaredTwiceStopsTheRunBeforeItStartsNamingTheID() throws {
+        let graph = JobGraph()
+        let sink = CollectingSink<Int>()
+        graph.source("numbers", ArraySource([1, 2, 3])).map("double") { $0 * 2 }.map("double") { $0 + 1 }.sink("out", sink)
+        let error = #expect(throws: JobError.self) { try JobRunner(graph).run() }
+        #expect(error?.description.contains("'double'") == true)
+        #expect(sink.records.isEmpty)
+    }
+}

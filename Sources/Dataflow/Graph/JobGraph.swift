@@ -18,9 +18,11 @@ public final class JobGraph {
     }
 
     /// Claims `id` for one operator. Two operators with one id would share state and
-    /// checkpoints, so that is a mistake in the job's definition.
+    /// checkpoints, so that is a mistake in the job's definition: it is noted here (the
+    /// fluent API that declares operators does not throw) and `checkOperatorIDs` reports
+    /// it before anything runs.
     public func register(_ id: OperatorID, checkpointing op: (any CheckpointedOperator)? = nil) {
-        precondition(!known.contains(id), "operator id '\(id)' is used twice in one job")
+        if known.contains(id) && !reusedIDs.contains(id) { reusedIDs.append(id) }
         known.insert(id)
         operatorIDs.append(id)
         if let op { checkpointed.append((id, op)) }
@@ -36,6 +38,17 @@ public final class JobGraph {
     public func register(_ id: OperatorID, boundary: any ThreadBoundary) {
         register(id)
         boundaries.append(boundary)
+    }
+
+    /// Operator ids declared more than once, in the order first reused.
+    public private(set) var reusedIDs: [OperatorID] = []
+
+    /// Throws, naming them, if any operator id was declared more than once.
+    public func checkOperatorIDs() throws {
+        guard !reusedIDs.isEmpty else { return }
+        let names = reusedIDs.map { "'\($0)'" }.joined(separator: ", ")
+        throw JobError("the job declares operator id\(reusedIDs.count == 1 ? "" : "s") \(names) more than once; "
+            + "each operator needs an id of its own (its state and checkpoints are keyed by it)")
     }
 
     /// Waits until every operator has processed everything given to it, whatever thread

@@ -99,6 +99,7 @@ public final class JobRun {
                                  resumingFrom: manifest)
         let statistics = try job.build(context)
         graph.registerCheckpointed(Self.statisticsID, statistics)
+        try graph.checkOperatorIDs()
         if let manifest {
             guard manifest.job == identity else {
                 throw CheckpointError("checkpoint \(manifest.id) was taken by another job or with other settings (\(manifest.job))")

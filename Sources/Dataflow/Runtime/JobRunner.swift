@@ -37,6 +37,7 @@ public final class JobRunner {
     /// idle (`false`: ask again later).
     @discardableResult
     public func runUntilIdle(afterBatch: (JobGraph) throws -> Void = { _ in }) throws -> Bool {
+        try graph.checkOperatorIDs()
         while !active.isEmpty {
             var stillActive: [any SourceDriver] = []
             var emitted = false
