@@ -11,7 +11,7 @@ public struct ProgressBar {
     let totalBytes: Int64?
     let enabled: Bool
     private var lastDraw: Double = 0
-    private let started = Clock.now
+    private let started = ProgressBar.seconds()
 
     public init(totalBytes: Int64?, enabled: Bool = isatty(2) == 1) {
         self.totalBytes = totalBytes
@@ -20,7 +20,7 @@ public struct ProgressBar {
 
     public mutating func update(bytes: Int64, records: Int64) {
         guard enabled else { return }
-        let now = Clock.now
+        let now = ProgressBar.seconds()
         guard now - lastDraw >= 0.1 else { return }
         lastDraw = now
         let elapsed = max(now - started, 1e-9)
@@ -37,17 +37,11 @@ public struct ProgressBar {
         fputs("\r\u{1B}[2K" + line, stderr)
     }
 
+    /// Seconds on the monotonic clock the checkpoint intervals use.
+    static func seconds() -> Double { Double(SystemClock.monotonicMs()) / 1000 }
+
     public func clear() {
         guard enabled else { return }
         fputs("\r\u{1B}[2K", stderr)
-    }
-}
-
-/// Wall-clock seconds from a monotonic clock.
-enum Clock {
-    static var now: Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

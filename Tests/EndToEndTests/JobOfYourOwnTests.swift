@@ -19,11 +19,9 @@ struct SalesPerStoreAndHour: Job {
         options.batchLines = 300
         let (stage, source) = try ValidationStage.reading(context.inputs, into: context.graph, options: options)
         let counters = JobCounters(reading: source)
-        let names = context.inputs.map(\.baseName)
-        stage.deadLetters.sink("invalid-sink", JSONLinesSink(file: try context.output("invalid.jsonl"),
-                                                             inputOrder: { $0.origin.position }) { letter, out in
+        let invalid = try context.output("invalid.jsonl")
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink.deadLetters(to: invalid, inputs: context.inputs) { _ in
             counters.add("invalid", 1)
-            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         })
         let hours = try stage.valid
             .filter("sales") { $0.kind == .sale }

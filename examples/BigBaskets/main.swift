@@ -25,11 +25,9 @@ struct BigBaskets: Job {
     func build(_ context: JobContext) throws -> any RunStatistics {
         let (stage, source) = try ValidationStage.reading(context.inputs, into: context.graph, options: JobOptions())
         let counters = JobCounters(reading: source)
-        let names = context.inputs.map(\.baseName)
-        stage.deadLetters.sink("invalid-sink", JSONLinesSink(file: try context.output("invalid.jsonl"),
-                                                             inputOrder: { $0.origin.position }) { letter, out in
+        let invalid = try context.output("invalid.jsonl")
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink.deadLetters(to: invalid, inputs: context.inputs) { _ in
             counters.add("invalid", 1)
-            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         })
         let minItems = self.minItems
         let windows = try stage.valid

@@ -29,8 +29,7 @@ public final class JobCounters: RunStatistics {
     public var summaryLines: [String] { names.map { SummaryText.line($0, SummaryText.count(values[$0]!)) } }
 
     public func snapshot(into writer: inout StateWriter) throws {
-        writer.write(source.linesRead)
-        writer.write(source.bytesRead)
+        source.snapshotCounts(into: &writer)
         writer.write(UInt32(names.count))
         for name in names {
             writer.write(name)
@@ -39,9 +38,7 @@ public final class JobCounters: RunStatistics {
     }
 
     public func restore(from reader: inout StateReader) throws {
-        let lines = try reader.readInt64()
-        let bytes = try reader.readInt64()
-        source.restoreCounts(linesRead: lines, bytesRead: bytes)
+        try source.restoreCounts(from: &reader)
         names = []
         values = [:]
         for _ in 0 ..< (try reader.readUInt32()) {

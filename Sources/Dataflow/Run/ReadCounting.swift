@@ -9,3 +9,18 @@ public protocol ReadCounting: AnyObject {
     /// Sets the counts of a restored run.
     func restoreCounts(linesRead: Int64, bytesRead: Int64)
 }
+
+extension ReadCounting {
+    /// Writes the counts, for a run's statistics to checkpoint first.
+    public func snapshotCounts(into writer: inout StateWriter) {
+        writer.write(linesRead)
+        writer.write(bytesRead)
+    }
+
+    /// Puts back what `snapshotCounts` wrote.
+    public func restoreCounts(from reader: inout StateReader) throws {
+        let lines = try reader.readInt64()
+        let bytes = try reader.readInt64()
+        restoreCounts(linesRead: lines, bytesRead: bytes)
+    }
+}

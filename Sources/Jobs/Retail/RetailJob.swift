@@ -43,15 +43,10 @@ public struct RetailJob: Job {
             statistics.valid += 1
             if tx.validJSON.isEmpty { tx.writeJSON(into: &out) } else { out.append(contentsOf: tx.validJSON) }
         })
-        let names = context.inputs.map(\.baseName)
-        let invalid = JSONLinesSink<DeadLetter>(
-            file: try context.output("invalid.jsonl"),
-            inputOrder: { $0.origin.position }
-        ) { letter, out in
-            statistics.invalidByReason[letter.rejection.reason, default: 0] += 1
-            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
-        }
-        stage.deadLetters.sink("invalid-sink", invalid)
+        let invalid = try context.output("invalid.jsonl")
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink.deadLetters(to: invalid, inputs: context.inputs) {
+            statistics.invalidByReason[$0.rejection.reason, default: 0] += 1
+        })
         if kind.includesTurnover { try wireTurnover(accepted, context, statistics) }
         if kind.includesInventory { try wireInventory(stage.valid, stage.inventoryEvents!, context, statistics) }
         return statistics

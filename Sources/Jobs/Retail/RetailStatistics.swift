@@ -54,8 +54,7 @@ public final class RetailStatistics: RunStatistics {
     /// The source's counts, then the figures (the layout checkpoints have had since
     /// replay began).
     public func snapshot(into writer: inout StateWriter) throws {
-        writer.write(source.linesRead)
-        writer.write(source.bytesRead)
+        source.snapshotCounts(into: &writer)
         for n in [valid, windowsFired, windowRevisions, rollupRows, late, inventoryEvents, alerts, availabilityRows] {
             writer.write(n)
         }
@@ -71,9 +70,7 @@ public final class RetailStatistics: RunStatistics {
     }
 
     public func restore(from reader: inout StateReader) throws {
-        let lines = try reader.readInt64()
-        let bytes = try reader.readInt64()
-        source.restoreCounts(linesRead: lines, bytesRead: bytes)
+        try source.restoreCounts(from: &reader)
         valid = try reader.readInt64()
         windowsFired = try reader.readInt64()
         windowRevisions = try reader.readInt64()

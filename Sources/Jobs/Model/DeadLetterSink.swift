@@ -1,0 +1,15 @@
+import Dataflow
+
+extension JSONLinesSink where Record == DeadLetter {
+    /// `invalid.jsonl` as spec section 3 has it: dead letters in input order (those
+    /// found by decoding and by dedup merged back), each naming its file's base name and
+    /// line. `each` sees every dead letter as it is written (for counts).
+    public static func deadLetters(to file: OutputFile, inputs: [InputFile],
+                                   each: @escaping (DeadLetter) -> Void = { _ in }) -> JSONLinesSink<DeadLetter> {
+        let names = inputs.map(\.baseName)
+        return JSONLinesSink(file: file, inputOrder: { $0.origin.position }) { letter, out in
+            each(letter)
+            letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
+        }
+    }
+}
