@@ -12,9 +12,9 @@ struct Checkpoints: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the checkpoints in a state directory.",
         discussion: """
-            list: one line per complete checkpoint, newest first: id, time (UTC), size, source positions, \
+            list: one line per complete checkpoint, newest first: id, time (UTC), size, source offsets, \
             entries per operator. inspect: every detail of each checkpoint (or of --id): job and settings, \
-            source positions, committed output lengths, operators' own state, entries per operator and state. \
+            source offsets, committed output lengths, operators' own state, entries per operator and state. \
             Checkpoints that cannot be used are named with the reason.
             """)
 
@@ -55,7 +55,7 @@ struct Checkpoints: ParsableCommand {
                 perOperator.append((c.id.operator.name, c.count))
             }
         }
-        let positions = m.sources.map { "\($0.0) \(position($0.1))" }.joined(separator: ", ")
+        let positions = m.sources.map { "\($0.0) \(offset($0.1))" }.joined(separator: ", ")
         let keys = m.finished ? "not kept after the end of input"
             : perOperator.isEmpty ? "none" : perOperator.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
         return "\(m.id)  \(TimestampArgument(epochMillis: m.createdAtMs).description)  \(bytes(m.stateBytes))  \(m.backend.rawValue)"
@@ -68,15 +68,19 @@ struct Checkpoints: ParsableCommand {
                    "  time        \(TimestampArgument(epochMillis: m.createdAtMs).description), took \(SummaryText.milliseconds(Double(m.durationMicros) / 1e6))",
                    "  job         \(m.job)",
                    "  state       \(m.backend.rawValue), \(bytes(m.stateBytes)) in \(m.stateFiles.count) files"]
-        for (id, p) in m.sources { out.append("  source      \(id): \(position(p))") }
+        for (id, p) in m.sources { out.append("  source      \(id): \(offset(p))") }
         for o in m.outputs { out.append("  output      \(o.name): \(SummaryText.count(o.length)) bytes committed") }
         for (id, blob) in m.operators { out.append("  operator    \(id): \(blob.count) bytes of its own state") }
         for c in counts { out.append("  entries     \(c.id.operator)/\(c.id.state): \(SummaryText.count(c.count))") }
         return out.joined(separator: "\n")
     }
 
-    func position(_ p: SourcePosition) -> String {
-        p == .end ? "end" : "file \(p.fileIndex) line \(p.lineNumber) byte \(p.byteOffset)"
+    /// A source's offset as the replay jobs' file sources write it; another source's
+    /// offset is shown by its size.
+    func offset(_ bytes: [UInt8]) -> String {
+        var reader = StateReader(bytes)
+        guard let p = try? FileOffset.decode(from: &reader), reader.isAtEnd else { return "\(bytes.count) bytes of offset" }
+        return "file \(p.fileIndex) line \(p.lineNumber) byte \(p.byteOffset)"
     }
 
     func bytes(_ n: Int64) -> String {

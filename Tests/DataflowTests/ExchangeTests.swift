@@ -51,7 +51,7 @@ import Testing
         for b in 0 ..< 50 {
             let records = Array(b * 10 ..< b * 10 + 10)
             let batch = Batch(records: records, marks: [WatermarkMark(index: 5, watermark: Watermark(Int64(b)))],
-                              progress: SourcePosition(fileIndex: 0, byteOffset: Int64(b), lineNumber: 1))
+                              progress: InputOrder(split: 0, sequence: Int64(b)))
             try exchange.consume(batch)
             expected += records[..<5].map { "r\($0)" } + ["w\(b)"] + records[5...].map { "r\($0)" }
         }

@@ -33,7 +33,7 @@ private func readAll(_ reader: inout LineReader) throws -> (lines: [ReadLine], b
 
 private func texts(_ lines: [ReadLine]) -> [String] { lines.map(\.text) }
 
-private func reader(_ paths: [String], targetLines: Int = 4096, from start: SourcePosition = .start) throws -> LineReader {
+private func reader(_ paths: [String], targetLines: Int = 4096, from start: FileOffset = .start) throws -> LineReader {
     try LineReader(files: paths.map(InputFile.init(path:)), targetLines: targetLines, startingAt: start)
 }
 
@@ -58,7 +58,7 @@ private func writeCompressed(_ path: String, _ bytes: [UInt8], piece: Int = 100_
         #expect(texts(lines) == ["one", "two", "three"])
         #expect(lines.map(\.lineNumber) == [1, 2, 3])
         #expect(batches.count == 1)
-        #expect(batches[0].endPosition == SourcePosition(fileIndex: 0, byteOffset: 13, lineNumber: 4))
+        #expect(batches[0].endPosition == FileOffset(fileIndex: 0, byteOffset: 13, lineNumber: 4))
     }
 
     @Test func emptyLinesAreLinesAndATrailingNewlineAddsNone() throws {
@@ -113,9 +113,9 @@ private func writeCompressed(_ path: String, _ bytes: [UInt8], piece: Int = 100_
         #expect(batches.map(\.fileIndex) == [0, 0, 2])
         #expect(batches.map(\.lines.count) == [2, 1, 2])
         #expect(batches.map(\.endPosition) == [
-            SourcePosition(fileIndex: 0, byteOffset: 6, lineNumber: 3),
-            SourcePosition(fileIndex: 0, byteOffset: 9, lineNumber: 4),
-            SourcePosition(fileIndex: 2, byteOffset: 5, lineNumber: 3),
+            FileOffset(fileIndex: 0, byteOffset: 6, lineNumber: 3),
+            FileOffset(fileIndex: 0, byteOffset: 9, lineNumber: 4),
+            FileOffset(fileIndex: 2, byteOffset: 5, lineNumber: 3),
         ])
     }
 
@@ -203,7 +203,7 @@ private func writeCompressed(_ path: String, _ bytes: [UInt8], piece: Int = 100_
         var r = try reader([path], targetLines: 1000)
         let (lines, batches) = try readAll(&r)
         #expect(texts(lines) == expected)
-        #expect(batches.last!.endPosition == SourcePosition(fileIndex: 0, byteOffset: Int64(content.count), lineNumber: 50_002))
+        #expect(batches.last!.endPosition == FileOffset(fileIndex: 0, byteOffset: Int64(content.count), lineNumber: 50_002))
     }
 
     @Test func concatenatedFramesAndAnEmptyFrameAreRead() throws {
@@ -305,25 +305,25 @@ private func writeCompressed(_ path: String, _ bytes: [UInt8], piece: Int = 100_
         let plain = dir.write("a.jsonl", "abc\ndef\n")
         let compressed = try writeCompressed(dir.file("a.jsonl.zst"), Array("abc\ndef\n".utf8))
         let past = #expect(throws: InputError.self) {
-            _ = try reader([plain], from: SourcePosition(fileIndex: 0, byteOffset: 99, lineNumber: 3))
+            _ = try reader([plain], from: FileOffset(fileIndex: 0, byteOffset: 99, lineNumber: 3))
         }
         #expect(past?.kind == .cannotResume)
         for (path, offsets) in [(plain, [2 as Int64]), (compressed, [2, 99])] {
             for offset in offsets {
-                var r = try reader([path], from: SourcePosition(fileIndex: 0, byteOffset: offset, lineNumber: 2))
+                var r = try reader([path], from: FileOffset(fileIndex: 0, byteOffset: offset, lineNumber: 2))
                 let inside = #expect(throws: InputError.self) { _ = try r.next() }
                 #expect(inside?.kind == .cannotResume)
             }
         }
         let beyond = #expect(throws: InputError.self) {
-            _ = try reader([plain], from: SourcePosition(fileIndex: 2, byteOffset: 0, lineNumber: 1))
+            _ = try reader([plain], from: FileOffset(fileIndex: 2, byteOffset: 0, lineNumber: 1))
         }
         #expect(beyond?.kind == .cannotResume)
     }
 
     @Test func resumingAfterTheLastFileReadsNothing() throws {
         let dir = TemporaryDirectory()
-        var r = try reader([dir.write("a.jsonl", "x\n")], from: SourcePosition(fileIndex: 1, byteOffset: 0, lineNumber: 1))
+        var r = try reader([dir.write("a.jsonl", "x\n")], from: FileOffset(fileIndex: 1, byteOffset: 0, lineNumber: 1))
         #expect(try r.next() == nil)
     }
 }

@@ -222,6 +222,34 @@ import Testing
         expectSameOutputs(f.directory + "/reference", out)
     }
 
+    /// A checkpoint from a build with the previous manifest layout (version 1: source
+    /// offsets as file positions) is refused in one line that says so, never taken for
+    /// damage and never silently started afresh over its outputs.
+    @Test func aCheckpointInTheOlderLayoutIsRefusedInOneLine() throws {
+        let f = try ReplayFixture(); defer { f.remove() }
+        let input = try generatedInput(f, count: 2_000)
+        let out = f.directory + "/out"
+        #expect(try tillflow(replayEdge(input, out: out)).status == 0)
+        let checkpoints = out + "/.state/checkpoints"
+        for name in try FileManager.default.contentsOfDirectory(atPath: checkpoints) {
+            try rewriteVersion(of: checkpoints + "/" + name + "/checkpoint.manifest", to: 1)
+        }
+        expectOneLineFailure(try tillflow(replayEdge(input, out: out)), mentioning: "older layout (manifest version 1")
+        #expect(try tillflow(replayEdge(input, out: out, ["--overwrite"])).status == 0)
+    }
+
+    /// Sets the layout version of a checksummed file (magic, version, body, length,
+    /// FNV-1a checksum of everything before it; integers big-endian) and its checksum to match.
+    func rewriteVersion(of path: String, to version: UInt16) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[4] = UInt8(version >> 8)
+        bytes[5] = UInt8(version & 0xFF)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes[..<(bytes.count - 8)] { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        for i in 0 ..< 8 { bytes[bytes.count - 1 - i] = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(i))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
     @Test func checkpointsListAndInspectShowPositionsAndEntriesPerOperator() throws {
         let f = try ReplayFixture(); defer { f.remove() }
         let input = try generatedInput(f)

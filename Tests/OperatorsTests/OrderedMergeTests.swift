@@ -15,7 +15,7 @@ struct Tagged: Equatable {
         let (fizz, plain) = graph.source("src", ArraySource(lines, batchSize: 4))
             .split("route") { t -> Branch<Tagged, Tagged> in t.name == "fizz" ? .first(t) : .second(t) }
         let shouted = fizz.map("shout") { Tagged(line: $0.line, name: "FIZZ") }
-        let merged = shouted.mergeInInputOrder("merge", [plain]) { .line(0, $0.line) }
+        let merged = shouted.mergeInInputOrder("merge", [plain]) { InputOrder(split: 0, sequence: $0.line) }
         let sink = CollectingSink<Tagged>()
         merged.sink("sink", sink)
         try JobRunner(graph).run()
@@ -25,13 +25,13 @@ struct Tagged: Equatable {
     }
 
     @Test func nothingIsReleasedBeforeEveryInputHasPassedIt() throws {
-        let merge = OrderedMerge<Tagged>(inputs: 2) { .line(0, $0.line) }
+        let merge = OrderedMerge<Tagged>(inputs: 2) { InputOrder(split: 0, sequence: $0.line) }
         let sink = CollectingSink<Tagged>()
         merge.output.attach(sink)
         let a = merge.input(0), b = merge.input(1)
-        try a.consume(Batch(records: [Tagged(line: 2, name: "a")], progress: .line(0, 5)))
+        try a.consume(Batch(records: [Tagged(line: 2, name: "a")], progress: InputOrder(split: 0, sequence: 5)))
         #expect(sink.records.isEmpty)  // b may still deliver line 1
-        try b.consume(Batch(records: [Tagged(line: 1, name: "b"), Tagged(line: 6, name: "b")], progress: .line(0, 7)))
+        try b.consume(Batch(records: [Tagged(line: 1, name: "b"), Tagged(line: 6, name: "b")], progress: InputOrder(split: 0, sequence: 7)))
         #expect(sink.records.map(\.line) == [1, 2])  // 6 waits for a to pass it
         try a.finish()
         #expect(sink.records.map(\.line) == [1, 2, 6])

@@ -65,7 +65,7 @@ public final class CheckpointCoordinator {
         let manifest = try store.write(id: id, state: finished ? nil : graph.state) { files in
             CheckpointManifest(
                 id: id, createdAtMs: SystemClock.wallMs(), job: job, backend: graph.state.kind, finished: finished,
-                sources: graph.sourcePositions, outputs: lengths, operators: operators, stateFiles: files,
+                sources: graph.sourceOffsets, outputs: lengths, operators: operators, stateFiles: files,
                 durationMicros: SystemClock.microseconds() - started)
         }
         nextID += 1

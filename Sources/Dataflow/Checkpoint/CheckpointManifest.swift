@@ -6,7 +6,8 @@
 /// incomplete and never used.
 public struct CheckpointManifest: Sendable {
     public static let magic = Array("TFCK".utf8)
-    public static let version: UInt16 = 1
+    /// 2: source offsets are opaque bytes (`SourceOffset`), progress is an `InputOrder`.
+    public static let version: UInt16 = 2
     public static let fileName = "checkpoint.manifest"
 
     public struct OutputLength: Sendable, Hashable {
@@ -29,7 +30,8 @@ public struct CheckpointManifest: Sendable {
     public var backend: StateBackendKind
     /// Taken after the end of input: the run is complete, outputs final.
     public var finished: Bool
-    public var sources: [(OperatorID, SourcePosition)]
+    /// Each source's offset, in the source's own encoding (`SourceOffset`).
+    public var sources: [(OperatorID, [UInt8])]
     public var outputs: [OutputLength]
     public var operators: [(OperatorID, [UInt8])]
     /// The files of the state directory and their sizes, checked before a restore.
@@ -49,9 +51,9 @@ public struct CheckpointManifest: Sendable {
         writer.write(finished)
         writer.write(durationMicros)
         writer.write(UInt32(sources.count))
-        for (id, position) in sources {
+        for (id, offset) in sources {
             writer.write(id.name)
-            position.encode(to: &writer)
+            writer.writeBytes(offset)
         }
         writer.write(UInt32(outputs.count))
         for output in outputs {
@@ -80,9 +82,9 @@ public struct CheckpointManifest: Sendable {
         }
         let finished = try reader.readBool()
         let durationMicros = try reader.readInt64()
-        var sources: [(OperatorID, SourcePosition)] = []
+        var sources: [(OperatorID, [UInt8])] = []
         for _ in 0 ..< (try reader.readUInt32()) {
-            sources.append((OperatorID(try reader.readString()), try SourcePosition.decode(from: &reader)))
+            sources.append((OperatorID(try reader.readString()), try reader.readBytes()))
         }
         var outputs: [OutputLength] = []
         for _ in 0 ..< (try reader.readUInt32()) {
@@ -114,9 +116,7 @@ public struct CheckpointManifest: Sendable {
         let path = directory + "/" + fileName
         guard Directory.fileSize(path) != nil else { throw CheckpointError("incomplete (no manifest)") }
         var (reader, version) = try ChecksummedFile.read(path, magic: magic)
-        guard version == Self.version else {
-            throw CheckpointError("manifest version \(version) is not supported (expected \(Self.version))")
-        }
+        guard version == Self.version else { throw CheckpointLayoutError(found: version, expected: Self.version) }
         do {
             return try decode(from: &reader)
         } catch let error as CheckpointError {
@@ -124,5 +124,16 @@ public struct CheckpointManifest: Sendable {
         } catch {
             throw CheckpointError("manifest does not decode: \(error)")
         }
+    }
+}
+
+/// A checkpoint written in another layout than this build's: not damaged, so no older
+/// checkpoint of the same run is tried instead (they share the layout); the run is refused.
+public struct CheckpointLayoutError: Error, CustomStringConvertible {
+    public let found: UInt16
+    public let expected: UInt16
+
+    public var description: String {
+        "written in \(found < expected ? "an older" : "a newer") layout (manifest version \(found); this build reads \(expected))"
     }
 }

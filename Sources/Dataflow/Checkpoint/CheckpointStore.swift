@@ -15,6 +15,8 @@ public final class CheckpointStore {
         public var path: String
         /// The manifest of a usable checkpoint, or why it cannot be used.
         public var manifest: Result<CheckpointManifest, CheckpointError>
+        /// Written in another layout than this build's (not damaged: see `CheckpointLayoutError`).
+        public var layout: CheckpointLayoutError?
 
         public var statePath: String { path + "/state" }
     }
@@ -53,9 +55,10 @@ public final class CheckpointStore {
     public func listings() throws -> [Listing] {
         try ids().reversed().map { id in
             let path = directory + "/" + Self.name(of: id)
-            return Listing(id: id, path: path, manifest: Result { try Self.verify(path) }.mapError { error in
+            let manifest = Result { try Self.verify(path) }
+            return Listing(id: id, path: path, manifest: manifest.mapError { error in
                 error as? CheckpointError ?? CheckpointError("\(error)")
-            })
+            }, layout: { if case .failure(let e as CheckpointLayoutError) = manifest { e } else { nil } }())
         }
     }
 
@@ -81,6 +84,8 @@ public final class CheckpointStore {
         for listing in try listings() {
             switch listing.manifest {
             case .success: found.append(listing)
+            case .failure where listing.layout != nil && found.isEmpty:
+                throw CheckpointError("checkpoint \(listing.id) in \(directory) was \(listing.layout!)")
             case .failure(let error):
                 unusable.insert(listing.id)
                 if found.isEmpty { skipping("checkpoint \(listing.id) in \(directory) is unusable: \(error); trying an older one") }

@@ -18,18 +18,6 @@ extension Watermark: StateCodable {
     public static func decode(from reader: inout StateReader) throws -> Watermark { Watermark(try reader.readInt64()) }
 }
 
-extension SourcePosition: StateCodable {
-    public func encode(to writer: inout StateWriter) {
-        writer.write(fileIndex)
-        writer.write(byteOffset)
-        writer.write(lineNumber)
-    }
-
-    public static func decode(from reader: inout StateReader) throws -> SourcePosition {
-        SourcePosition(fileIndex: try reader.readInt32(), byteOffset: try reader.readInt64(), lineNumber: try reader.readInt64())
-    }
-}
-
 extension Optional where Wrapped: StateCodable {
     public func encode(to writer: inout StateWriter) {
         switch self {

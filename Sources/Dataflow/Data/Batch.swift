@@ -19,15 +19,15 @@ public struct WatermarkMark: Sendable, Hashable {
 /// advances as sparse marks; an operator replays records and marks in order
 /// (`forEachEvent`). What holds: marks are sorted by index, their watermarks strictly increase.
 ///
-/// A batch may also carry `progress`: a position in the job's input such that every
-/// record this stream will ever carry that stems from input before it has now been
-/// delivered. Sources set it after each batch and operators forward it, so that an
-/// operator merging paths of one source (`OrderedMerge`) or a sink restoring input
-/// order knows what is complete.
+/// A batch may also carry `progress` (see `InputOrder`): every record this stream will
+/// ever carry that stems from input before it has now been delivered. The runtime
+/// stamps it on each source batch from the source's offset, operators forward it, and
+/// operators joining paths combine it (`ProgressFrontier`), so that one merging paths of
+/// one source (`OrderedMerge`) or a sink restoring input order knows what is complete.
 public struct Batch<Record> {
     public var records: [Record]
     public var marks: [WatermarkMark]
-    public var progress: SourcePosition?
+    public var progress: InputOrder?
 
     @inlinable public init() {
         records = []
@@ -35,7 +35,7 @@ public struct Batch<Record> {
         progress = nil
     }
 
-    @inlinable public init(records: [Record], marks: [WatermarkMark] = [], progress: SourcePosition? = nil) {
+    @inlinable public init(records: [Record], marks: [WatermarkMark] = [], progress: InputOrder? = nil) {
         self.records = records
         self.marks = marks
         self.progress = progress

@@ -73,7 +73,7 @@ public final class JobGraph {
     /// it was when the checkpoint was taken. The checkpoint must be of this job: an
     /// operator without state in it, or state of an operator the job does not have, is
     /// an error rather than a silent fresh start of part of the job.
-    public func restore(operators: [(OperatorID, [UInt8])], sources positions: [(OperatorID, SourcePosition)]) throws {
+    public func restore(operators: [(OperatorID, [UInt8])], sources offsets: [(OperatorID, [UInt8])]) throws {
         var blobs = Dictionary(operators, uniquingKeysWith: { a, _ in a })
         for (id, op) in checkpointed {
             guard let bytes = blobs.removeValue(forKey: id) else {
@@ -90,12 +90,12 @@ public final class JobGraph {
         if let extra = blobs.keys.first {
             throw CheckpointError("the checkpoint holds state of operator '\(extra)', which this job does not have")
         }
-        let byID = Dictionary(positions, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(offsets, uniquingKeysWith: { a, _ in a })
         for source in sources {
-            guard let position = byID[source.id] else {
-                throw CheckpointError("the checkpoint has no position for source '\(source.id)'")
+            guard let offset = byID[source.id] else {
+                throw CheckpointError("the checkpoint has no offset for source '\(source.id)'")
             }
-            try source.seek(to: position)
+            try source.seek(toEncoded: offset)
         }
     }
 
@@ -105,9 +105,10 @@ public final class JobGraph {
         sources.append(SourceNode(id: id, source: source, port: port))
     }
 
-    /// Where each source stands, by source id.
-    public var sourcePositions: [(OperatorID, SourcePosition)] {
-        sources.map { ($0.id, $0.position) }
+    /// Where each source stands, by source id, each offset in its own encoding: the
+    /// source part of a checkpoint.
+    public var sourceOffsets: [(OperatorID, [UInt8])] {
+        sources.map { ($0.id, $0.encodedOffset) }
     }
 }
 
@@ -115,8 +116,8 @@ public final class JobGraph {
 /// sources of different record types.
 protocol SourceDriver: AnyObject {
     var id: OperatorID { get }
-    var position: SourcePosition { get }
-    func seek(to position: SourcePosition) throws
+    var encodedOffset: [UInt8] { get }
+    func seek(toEncoded offset: [UInt8]) throws
     /// Emits the source's next batch if it has one now.
     func pump() throws -> SourceStep
     func finish() throws
@@ -138,13 +139,28 @@ final class SourceNode<S: Source>: SourceDriver {
         self.port = port
     }
 
-    var position: SourcePosition { source.position }
+    var encodedOffset: [UInt8] {
+        var writer = StateWriter(capacity: 32)
+        source.offset.encode(to: &writer)
+        return writer.bytes
+    }
 
-    func seek(to position: SourcePosition) throws { try source.seek(to: position) }
+    func seek(toEncoded bytes: [UInt8]) throws {
+        var reader = StateReader(bytes)
+        let offset: S.Offset
+        do {
+            offset = try S.Offset.decode(from: &reader)
+            guard reader.isAtEnd else { throw StateDecodingError("trailing bytes") }
+        } catch {
+            throw CheckpointError("the offset of source '\(id)' does not decode as \(S.Offset.self): \(error)")
+        }
+        try source.seek(to: offset)
+    }
 
     func pump() throws -> SourceStep {
         switch try source.poll() {
-        case .batch(let batch):
+        case .batch(var batch):
+            batch.progress = source.offset.progress
             try port.emit(batch)
             return .emitted
         case .idle: return .idle

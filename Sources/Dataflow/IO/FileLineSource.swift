@@ -1,26 +1,26 @@
 /// A source over input files read line by line, in the order given (spec section 0).
 ///
-/// Its position (file, byte offset, line) is what a checkpoint records; a source made
+/// Its offset (file, byte offset, line) is what a checkpoint records; a source made
 /// with `startingAt:` resumes there.
 public struct FileLineSource: Source {
     public let files: [InputFile]
     var reader: LineReader
-    public private(set) var position: SourcePosition
+    public private(set) var offset: FileOffset
     /// Lines emitted so far.
     public private(set) var linesRead: Int64 = 0
     /// Decompressed bytes consumed so far, over all files.
     public private(set) var bytesRead: Int64 = 0
 
-    public init(files: [InputFile], batchLines: Int = 4096, startingAt: SourcePosition = .start) throws {
+    public init(files: [InputFile], batchLines: Int = 4096, startingAt: FileOffset = .start) throws {
         self.files = files
         self.reader = try LineReader(files: files, targetLines: batchLines, startingAt: startingAt)
-        self.position = startingAt
+        self.offset = startingAt
     }
 
-    /// Reopens the files at `position`; the counts go on from where a checkpoint had them.
-    public mutating func seek(to position: SourcePosition) throws {
-        reader = try LineReader(files: files, targetLines: reader.targetLines, startingAt: position)
-        self.position = position
+    /// Reopens the files at `offset`; the counts go on from where a checkpoint had them.
+    public mutating func seek(to offset: FileOffset) throws {
+        reader = try LineReader(files: files, targetLines: reader.targetLines, startingAt: offset)
+        self.offset = offset
     }
 
     /// Sets the counts of lines and bytes read before a restored position.
@@ -45,13 +45,13 @@ public struct FileLineSource: Source {
                 origin: LineOrigin(fileIndex: lines.fileIndex, lineNumber: span.lineNumber, raw: lines.bytes(of: i)),
                 fullLength: span.fullLength, format: format))
         }
-        if lines.endPosition.fileIndex == position.fileIndex {
-            bytesRead += lines.endPosition.byteOffset - position.byteOffset
+        if lines.endPosition.fileIndex == offset.fileIndex {
+            bytesRead += lines.endPosition.byteOffset - offset.byteOffset
         } else {
             bytesRead += lines.endPosition.byteOffset
         }
         linesRead += Int64(records.count)
-        position = lines.endPosition
-        return Batch(records: records, progress: position)
+        offset = lines.endPosition
+        return Batch(records: records, progress: offset.progress)
     }
 }

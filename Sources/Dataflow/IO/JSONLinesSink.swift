@@ -6,16 +6,16 @@
 /// A sink fed by several paths of the graph (dead letters found by decoding and by
 /// dedup) can restore input order: given `inputOrder`, it holds records until the
 /// stream's progress has passed them (see `Batch.progress`) and writes them sorted by
-/// their input position.
+/// their input order.
 public final class JSONLinesSink<Record>: BatchConsumer {
     let file: OutputFile
     let encode: (Record, inout [UInt8]) -> Void
-    let inputOrder: ((Record) -> SourcePosition)?
+    let inputOrder: ((Record) -> InputOrder)?
     var buffer: [UInt8] = []
     var pending: [Record] = []
     public private(set) var recordsWritten: Int64 = 0
 
-    public init(file: OutputFile, inputOrder: ((Record) -> SourcePosition)? = nil,
+    public init(file: OutputFile, inputOrder: ((Record) -> InputOrder)? = nil,
                 encode: @escaping (Record, inout [UInt8]) -> Void) {
         self.file = file
         self.encode = encode
@@ -33,16 +33,16 @@ public final class JSONLinesSink<Record>: BatchConsumer {
     }
 
     /// Writes, in input order, the pending records before `progress`.
-    func writeCompleted(before progress: SourcePosition) throws {
-        guard let position = inputOrder, !pending.isEmpty else { return }
+    func writeCompleted(before progress: InputOrder) throws {
+        guard let order = inputOrder, !pending.isEmpty else { return }
         var done: [(Int, Record)] = []
         var kept: [Record] = []
         for (i, record) in pending.enumerated() {
-            if position(record) < progress { done.append((i, record)) } else { kept.append(record) }
+            if order(record) < progress { done.append((i, record)) } else { kept.append(record) }
         }
         guard !done.isEmpty else { return }
         done.sort { a, b in
-            let pa = position(a.1), pb = position(b.1)
+            let pa = order(a.1), pb = order(b.1)
             return pa != pb ? pa < pb : a.0 < b.0
         }
         pending = kept

@@ -28,9 +28,9 @@ public struct LineBatch: Sendable {
     public var storage: [UInt8]
     public var lines: [LineSpan]
     /// The position just after the batch's last line: where a reader resumes.
-    public var endPosition: SourcePosition
+    public var endPosition: FileOffset
 
-    public init(fileIndex: Int32, storage: [UInt8], lines: [LineSpan], endPosition: SourcePosition) {
+    public init(fileIndex: Int32, storage: [UInt8], lines: [LineSpan], endPosition: FileOffset) {
         self.fileIndex = fileIndex
         self.storage = storage
         self.lines = lines

@@ -8,7 +8,7 @@ public struct LineOrigin: Sendable {
     public var raw: ArraySlice<UInt8>
 
     /// Where the line stands in input order.
-    @inlinable public var position: SourcePosition { .line(fileIndex, lineNumber) }
+    @inlinable public var order: InputOrder { InputOrder(split: fileIndex, sequence: lineNumber) }
 
     public init(fileIndex: Int32, lineNumber: Int64, raw: ArraySlice<UInt8>) {
         self.fileIndex = fileIndex

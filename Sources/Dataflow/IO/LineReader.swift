@@ -47,7 +47,7 @@ public struct LineReader {
     ///   file is shorter than its offset; for a `.zst` file that is found when the first
     ///   batch is read.
     public init(files: [InputFile], targetLines: Int = 4096, targetBytes: Int = 4 << 20,
-                startingAt: SourcePosition = .start) throws {
+                startingAt: FileOffset = .start) throws {
         precondition(targetLines > 0 && targetBytes > 0, "a batch must be allowed to hold a line")
         self.files = files
         self.targetLines = targetLines
@@ -62,7 +62,7 @@ public struct LineReader {
     }
 
     /// The position of the next unread line.
-    public var position: SourcePosition { state.position }
+    public var position: FileOffset { state.position }
 
     /// The most bytes the reader itself has held at once (its buffer in use plus the
     /// storage of the batch being filled): for tests of the memory bound.
@@ -78,7 +78,7 @@ final class LineReaderState {
     private var fileIndex: Int
     private var content: FileContent?
     /// Where to resume in the first file opened, when not at its start.
-    private var resumeAt: SourcePosition?
+    private var resumeAt: FileOffset?
 
     private let buffer: UnsafeMutableRawBufferPointer
     private var dataStart = 0
@@ -93,7 +93,7 @@ final class LineReaderState {
     private var lastBatchBytes = 64 << 10
     private(set) var peakBufferedBytes = 0
 
-    init(files: [InputFile], startingAt start: SourcePosition) throws {
+    init(files: [InputFile], startingAt start: FileOffset) throws {
         self.files = files
         guard start.fileIndex >= 0, Int(start.fileIndex) <= files.count, start.byteOffset >= 0, start.lineNumber >= 1 else {
             let path = files.last?.path ?? "(no input files)"
@@ -124,14 +124,14 @@ final class LineReaderState {
         buffer.deallocate()
     }
 
-    var position: SourcePosition {
+    var position: FileOffset {
         if let resumeAt { return resumeAt }
-        return SourcePosition(fileIndex: Int32(fileIndex), byteOffset: baseOffset + Int64(dataStart), lineNumber: lineNumber)
+        return FileOffset(fileIndex: Int32(fileIndex), byteOffset: baseOffset + Int64(dataStart), lineNumber: lineNumber)
     }
 
     /// Opens `file` and checks what can be checked before reading: not a directory, a
     /// `.zst` file starts with a zstd magic number, a plain file is long enough to resume.
-    private static func open(_ file: InputFile, resumingAt resume: SourcePosition?) throws -> Int32 {
+    private static func open(_ file: InputFile, resumingAt resume: FileOffset?) throws -> Int32 {
         let fd: Int32
         switch SystemCalls.openFile(file.path, flags: O_RDONLY) {
         case .success(let opened): fd = opened
@@ -331,7 +331,7 @@ final class LineReaderState {
     /// decompresses and drops the bytes before it. The byte before the offset must end a
     /// line (or the offset be the end of the content, after a final line without `\n`);
     /// otherwise the file is not the one the position was taken from.
-    private func resume(at position: SourcePosition, in file: InputFile) throws {
+    private func resume(at position: FileOffset, in file: InputFile) throws {
         let previous = position.byteOffset - 1
         switch content! {
         case .plain(let fd, _):

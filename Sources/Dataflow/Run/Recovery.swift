@@ -35,7 +35,12 @@ struct Recovery {
     /// record) committed nothing, so its leftovers are removed and the run starts afresh
     /// (outputs it may have written are still protected, `OutputDirectory.prepare`).
     func candidates(expecting identity: String) throws -> [CheckpointStore.Listing] {
-        let usable = try store.usable { warn($0) }
+        let usable: [CheckpointStore.Listing]
+        do {
+            usable = try store.usable { warn($0) }
+        } catch let error as CheckpointError {
+            throw JobError("\(error); finish that run with the build that wrote it, or pass --overwrite to start afresh")
+        }
         if usable.isEmpty, !(try store.ids().isEmpty) {
             guard try store.anyCompleted() else {
                 warn("no checkpoint in \(store.directory) was ever completed (a run stopped during its first one); starting afresh")

@@ -14,14 +14,13 @@ public struct ArraySource<Record>: Source {
         guard nextIndex < records.count else { return .end }
         let end = min(nextIndex + batchSize, records.count)
         defer { nextIndex = end }
-        return .batch(Batch(records: Array(records[nextIndex ..< end]), progress: .line(0, Int64(end) + 1)))
+        return .batch(Batch(records: Array(records[nextIndex ..< end])))
     }
 
-    public mutating func seek(to position: SourcePosition) {
-        nextIndex = Int(position.byteOffset)
+    public mutating func seek(to offset: SequenceOffset) {
+        nextIndex = Int(offset.next) - 1
     }
 
-    public var position: SourcePosition {
-        SourcePosition(fileIndex: 0, byteOffset: Int64(nextIndex), lineNumber: Int64(nextIndex) + 1)
-    }
+    /// The array's records are numbered from 1.
+    public var offset: SequenceOffset { SequenceOffset(next: Int64(nextIndex) + 1) }
 }

@@ -8,6 +8,8 @@ public final class CollectingSink<Record>: BatchConsumer {
 
     public private(set) var events: [Event] = []
     public private(set) var isFinished = false
+    /// The progress of each batch that carried one, in arrival order.
+    public private(set) var progress: [InputOrder] = []
 
     public init() {}
 
@@ -22,6 +24,7 @@ public final class CollectingSink<Record>: BatchConsumer {
     public func consume(_ batch: Batch<Record>) {
         precondition(!isFinished, "a batch arrived after the end of the stream")
         batch.forEachEvent(record: { events.append(.record($0)) }, watermark: { events.append(.watermark($0)) })
+        if let p = batch.progress { progress.append(p) }
     }
 
     public func finish() {

@@ -6,7 +6,7 @@ public struct ScriptedSource<Record>: Source {
     public final class Feed {
         var batches: [Batch<Record>] = []
         var ended = false
-        /// Batches handed out so far: the source's position.
+        /// Batches handed out so far: the source's offset.
         var delivered = 0
 
         public init() {}
@@ -27,15 +27,13 @@ public struct ScriptedSource<Record>: Source {
     public mutating func poll() -> SourcePoll<Record> {
         if !feed.batches.isEmpty {
             feed.delivered += 1
-            var batch = feed.batches.removeFirst()
-            batch.progress = position
-            return .batch(batch)
+            return .batch(feed.batches.removeFirst())
         }
         return feed.ended ? .end : .idle
     }
 
-    /// The number of batches handed out, as a line number of file 0.
-    public var position: SourcePosition { .line(0, Int64(feed.delivered) + 1) }
+    /// Batches are the records of its one split: the next one to hand out.
+    public var offset: SequenceOffset { SequenceOffset(next: Int64(feed.delivered) + 1) }
 
-    public mutating func seek(to position: SourcePosition) { feed.delivered = Int(position.lineNumber) - 1 }
+    public mutating func seek(to offset: SequenceOffset) { feed.delivered = Int(offset.next) - 1 }
 }

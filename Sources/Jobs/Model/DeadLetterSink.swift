@@ -7,7 +7,7 @@ extension JSONLinesSink where Record == DeadLetter {
     public static func deadLetters(to file: OutputFile, inputs: [InputFile],
                                    each: @escaping (DeadLetter) -> Void = { _ in }) -> JSONLinesSink<DeadLetter> {
         let names = inputs.map(\.baseName)
-        return JSONLinesSink(file: file, inputOrder: { $0.origin.position }) { letter, out in
+        return JSONLinesSink(file: file, inputOrder: { $0.origin.order }) { letter, out in
             each(letter)
             letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])
         }

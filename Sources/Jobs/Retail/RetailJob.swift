@@ -85,7 +85,7 @@ public struct RetailJob: Job {
                                _ stats: RetailStatistics) throws {
         let inputs = valid.map("inventory-transactions") { InventoryInput.transaction($0) }
             .mergeInInputOrder("inventory-input", [events.map("inventory-events") { InventoryInput.event($0) }]) {
-                $0.origin.position
+                $0.origin.order
             }
             .assignWatermarks("inventory-watermark", outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime }
         let effects = try inputs

@@ -7,7 +7,7 @@ import Dataflow
 ///
 /// Reading runs ahead of what the job has consumed, by at most a few batches per worker
 /// (`OrderedParallelMap`'s bound); so what this source reports and checkpoints is what it
-/// has *delivered*: the position, line and byte counts and CSV headers as of the last
+/// has *delivered*: the offset, line and byte counts and CSV headers as of the last
 /// batch handed downstream, not the reader's. A checkpoint is then the same at any
 /// parallelism and restores at any other.
 ///
@@ -24,7 +24,7 @@ public final class TransactionLineSource: Source, ReadCounting {
         var csvLayout: CSVLayout?
         /// The header read with this batch, if it started a CSV file.
         var header: (file: Int32, bytes: [UInt8])?
-        var position: SourcePosition = .start
+        var offset: FileOffset = .start
         var linesRead: Int64 = 0
         var bytesRead: Int64 = 0
         /// Why reading stopped here; an error is an immutable value once made.
@@ -44,7 +44,7 @@ public final class TransactionLineSource: Source, ReadCounting {
     private var readerLayouts: [Int32: CSVLayout] = [:]
     /// Headers of the CSV files read, as of the last batch delivered (checkpointed).
     private var headers: [Int32: [UInt8]] = [:]
-    public private(set) var position: SourcePosition
+    public private(set) var offset: FileOffset
     /// Lines delivered so far, CSV headers included.
     public private(set) var linesRead: Int64 = 0
     /// Decompressed bytes delivered so far, over all files.
@@ -54,7 +54,7 @@ public final class TransactionLineSource: Source, ReadCounting {
     public init(files: [InputFile], decoding: TransactionDecoding, parallelism: Int = 1, batchLines: Int = 4096) throws {
         self.files = files
         reader = try FileLineSource(files: files, batchLines: batchLines)
-        position = reader.position
+        offset = reader.offset
         decoders = OrderedParallelMap(workers: parallelism > 1 ? parallelism : 0, label: "tillflow.decode") { work in
             guard work.failure == nil else { return Decoded(chunk: DecodedChunk(), work: work) }
             return Decoded(chunk: decoding.decode(work.lines, csvLayout: work.csvLayout), work: work)
@@ -70,10 +70,10 @@ public final class TransactionLineSource: Source, ReadCounting {
             throw failure
         }
         if let header = work.header { headers[header.file] = header.bytes }
-        position = work.position
+        offset = work.offset
         linesRead = work.linesRead
         bytesRead = work.bytesRead
-        return .batch(Batch(records: [decoded.chunk], progress: position))
+        return .batch(Batch(records: [decoded.chunk]))
     }
 
     /// Reads until every worker has work queued or the input ends.
@@ -87,7 +87,7 @@ public final class TransactionLineSource: Source, ReadCounting {
                 }
                 work.lines = batch.records
                 try takeHeader(of: &work)
-                work.position = reader.position
+                work.offset = reader.offset
                 work.linesRead = reader.linesRead
                 work.bytesRead = reader.bytesRead
             } catch {
@@ -123,15 +123,15 @@ public final class TransactionLineSource: Source, ReadCounting {
         }
     }
 
-    /// Continues from a delivered position (recovery): work read ahead is dropped, and
+    /// Continues from a delivered offset (recovery): work read ahead is dropped, and
     /// the reader starts again from there with the delivered headers.
-    public func seek(to position: SourcePosition) throws {
+    public func seek(to offset: FileOffset) throws {
         decoders.discardAll()
         reader.restoreCounts(linesRead: linesRead, bytesRead: bytesRead)
-        try reader.seek(to: position)
+        try reader.seek(to: offset)
         readerDone = false
         try rebuildReaderLayouts()
-        self.position = position
+        self.offset = offset
     }
 
     private func rebuildReaderLayouts() throws {
@@ -140,7 +140,7 @@ public final class TransactionLineSource: Source, ReadCounting {
         }
     }
 
-    /// Sets the counts of lines and bytes read before a restored position.
+    /// Sets the counts of lines and bytes read before a restored offset.
     public func restoreCounts(linesRead: Int64, bytesRead: Int64) {
         self.linesRead = linesRead
         self.bytesRead = bytesRead

@@ -153,7 +153,7 @@ public final class PartitionedProcessOperator<Function: KeyedProcessFunction>: B
     /// Sends on the partitions' emissions in the order one instance would have made them:
     /// by causing event, then by the firing timer's (time, stamp); each watermark mark
     /// after the emissions of its event.
-    func emitMerged(marks: [WatermarkMark], progress: SourcePosition?) throws {
+    func emitMerged(marks: [WatermarkMark], progress: InputOrder?) throws {
         var main = Batch<Function.Output>(), side = Batch<Function.Side>()
         var next = [Int](repeating: 0, count: partitions.count)
         var mainFrom = [Int](repeating: 0, count: partitions.count)

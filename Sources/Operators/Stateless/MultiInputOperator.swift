@@ -25,16 +25,14 @@ public final class OperatorInput<Operator: MultiInputOperator>: BatchConsumer {
 /// how many have finished, the watermark it last emitted), as its checkpoints hold it.
 struct InputsSnapshot {
     var watermarks: [Watermark]
-    var progress: [SourcePosition?]
+    var progress: ProgressFrontier
     var finished: Int
     var emitted: Watermark
 
     func encode(to writer: inout StateWriter) {
         writer.write(UInt32(watermarks.count))
-        for i in watermarks.indices {
-            watermarks[i].encode(to: &writer)
-            progress[i].encode(to: &writer)
-        }
+        for w in watermarks { w.encode(to: &writer) }
+        progress.encode(to: &writer)
         writer.write(Int64(finished))
         emitted.encode(to: &writer)
     }
@@ -44,10 +42,11 @@ struct InputsSnapshot {
         guard Int(try reader.readUInt32()) == inputs else {
             throw CheckpointError("the checkpointed operator had another number of inputs than \(inputs)")
         }
-        var snapshot = InputsSnapshot(watermarks: [], progress: [], finished: 0, emitted: .initial)
-        for _ in 0 ..< inputs {
-            snapshot.watermarks.append(try Watermark.decode(from: &reader))
-            snapshot.progress.append(try SourcePosition?.decode(from: &reader))
+        var snapshot = InputsSnapshot(watermarks: [], progress: ProgressFrontier(inputs: inputs), finished: 0, emitted: .initial)
+        for _ in 0 ..< inputs { snapshot.watermarks.append(try Watermark.decode(from: &reader)) }
+        snapshot.progress = try ProgressFrontier.decode(from: &reader)
+        guard snapshot.progress.inputs.count == inputs else {
+            throw CheckpointError("the checkpointed operator's progress has \(snapshot.progress.inputs.count) inputs, not \(inputs)")
         }
         snapshot.finished = Int(try reader.readInt64())
         snapshot.emitted = try Watermark.decode(from: &reader)

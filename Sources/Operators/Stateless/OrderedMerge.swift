@@ -2,30 +2,30 @@ import Dataflow
 
 /// Merges streams that stem from one source back into input order.
 ///
-/// Each input must carry its records in input order (by `position`) and forward the
+/// Each input must carry its records in input order (by `order`) and forward the
 /// source's progress. A record is released once every input's progress has passed its
-/// position, so nothing earlier can still arrive on another input; released records
-/// are merged by position (ties keep input order). Watermark marks are forwarded as
+/// order, so nothing earlier can still arrive on another input; released records
+/// are merged by order (ties keep input order). Watermark marks are forwarded as
 /// the minimum over the inputs after each release: a conservative watermark, for
 /// streams whose consumers take time from the marks; a stage that defines its own
 /// watermark over the merged records (`assignWatermarks`) replaces them.
 public final class OrderedMerge<Record>: MultiInputOperator {
     public let output = OutputPort<Record>()
-    let position: (Record) -> SourcePosition
+    let order: (Record) -> InputOrder
     var pending: [[Record]]
     var pendingHead: [Int]
-    var progress: [SourcePosition?]
+    var progress: ProgressFrontier
     var watermarks: [Watermark]
     var finishedInputs = 0
     var emitted = Watermark.initial
     var buffer = Batch<Record>()
 
-    public init(inputs: Int, position: @escaping (Record) -> SourcePosition) {
+    public init(inputs: Int, order: @escaping (Record) -> InputOrder) {
         precondition(inputs > 0)
-        self.position = position
+        self.order = order
         pending = Array(repeating: [], count: inputs)
         pendingHead = Array(repeating: 0, count: inputs)
-        progress = Array(repeating: nil, count: inputs)
+        progress = ProgressFrontier(inputs: inputs)
         watermarks = Array(repeating: .initial, count: inputs)
     }
 
@@ -35,12 +35,12 @@ public final class OrderedMerge<Record>: MultiInputOperator {
     public func consume(_ batch: Batch<Record>, from index: Int) throws {
         pending[index].append(contentsOf: batch.records)
         if let last = batch.marks.last { watermarks[index] = last.watermark }
-        if let p = batch.progress { progress[index] = p }
+        progress.advance(index, to: batch.progress)
         try release()
     }
 
     public func finishInput(_ index: Int) throws {
-        progress[index] = .end
+        progress.finish(index)
         watermarks[index] = .end
         finishedInputs += 1
         try release()
@@ -49,20 +49,16 @@ public final class OrderedMerge<Record>: MultiInputOperator {
 
     /// Emits, in input order, every pending record before the least progress.
     func release() throws {
-        var bound = SourcePosition.end
-        for p in progress {
-            guard let p else { return }
-            bound = min(bound, p)
-        }
+        guard let bound = progress.combined else { return }
         buffer.removeAll()
         while true {
             var next: Int? = nil
-            var nextPosition = bound
+            var nextOrder = bound
             for i in pending.indices where pendingHead[i] < pending[i].count {
-                let p = position(pending[i][pendingHead[i]])
-                if p < nextPosition {
+                let o = order(pending[i][pendingHead[i]])
+                if o < nextOrder {
                     next = i
-                    nextPosition = p
+                    nextOrder = o
                 }
             }
             guard let i = next else { break }
@@ -101,10 +97,10 @@ extension OrderedMerge: CheckpointedOperator {
 }
 
 extension Stream {
-    /// This stream and `others`, merged back into input order by `position`.
+    /// This stream and `others`, merged back into input order by `order`.
     public func mergeInInputOrder(_ id: OperatorID, _ others: [Stream<Record>],
-                                  position: @escaping (Record) -> SourcePosition) -> Stream<Record> {
-        let op = OrderedMerge<Record>(inputs: others.count + 1, position: position)
+                                  order: @escaping (Record) -> InputOrder) -> Stream<Record> {
+        let op = OrderedMerge<Record>(inputs: others.count + 1, order: order)
         graph.register(id, checkpointing: op)
         port.attach(op.input(0))
         for (i, other) in others.enumerated() { other.port.attach(op.input(i + 1)) }

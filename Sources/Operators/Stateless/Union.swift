@@ -8,7 +8,7 @@ import Dataflow
 public final class UnionOperator<Record>: MultiInputOperator {
     public let output = OutputPort<Record>()
     var inputWatermarks: [Watermark]
-    var inputProgress: [SourcePosition?]
+    var progress: ProgressFrontier
     var finishedInputs = 0
     var emitted = Watermark.initial
     var buffer = Batch<Record>()
@@ -16,23 +16,13 @@ public final class UnionOperator<Record>: MultiInputOperator {
     public init(inputs: Int) {
         precondition(inputs > 0)
         inputWatermarks = Array(repeating: .initial, count: inputs)
-        inputProgress = Array(repeating: nil, count: inputs)
+        progress = ProgressFrontier(inputs: inputs)
     }
 
     /// The consumer to attach to input `index`.
     public func input(_ index: Int) -> OperatorInput<UnionOperator<Record>> { OperatorInput(self, index: index) }
 
     private var combined: Watermark { inputWatermarks.min() ?? .end }
-
-    /// Progress is complete up to the least advanced input.
-    private var combinedProgress: SourcePosition? {
-        var least = SourcePosition.end
-        for p in inputProgress {
-            guard let p else { return nil }
-            least = min(least, p)
-        }
-        return least
-    }
 
     public func consume(_ batch: Batch<Record>, from index: Int) throws {
         buffer.removeAll()
@@ -42,8 +32,8 @@ public final class UnionOperator<Record>: MultiInputOperator {
                 inputWatermarks[index] = $0
                 advanceIfCombinedMoved()
             })
-        if let p = batch.progress { inputProgress[index] = p }
-        buffer.progress = combinedProgress
+        progress.advance(index, to: batch.progress)
+        buffer.progress = progress.combined
         try output.emit(buffer)
     }
 
@@ -57,14 +47,14 @@ public final class UnionOperator<Record>: MultiInputOperator {
 
     public func finishInput(_ index: Int) throws {
         inputWatermarks[index] = .end
-        inputProgress[index] = .end
+        progress.finish(index)
         finishedInputs += 1
         if finishedInputs == inputWatermarks.count {
             try output.finish()
         } else {
             buffer.removeAll()
             advanceIfCombinedMoved()
-            buffer.progress = combinedProgress
+            buffer.progress = progress.combined
             try output.emit(buffer)
         }
     }
@@ -72,13 +62,13 @@ public final class UnionOperator<Record>: MultiInputOperator {
 
 extension UnionOperator: CheckpointedOperator {
     public func snapshot(into writer: inout StateWriter) throws {
-        InputsSnapshot(watermarks: inputWatermarks, progress: inputProgress, finished: finishedInputs, emitted: emitted)
+        InputsSnapshot(watermarks: inputWatermarks, progress: progress, finished: finishedInputs, emitted: emitted)
             .encode(to: &writer)
     }
 
     public func restore(from reader: inout StateReader) throws {
         let s = try InputsSnapshot.decode(from: &reader, inputs: inputWatermarks.count)
-        (inputWatermarks, inputProgress, finishedInputs, emitted) = (s.watermarks, s.progress, s.finished, s.emitted)
+        (inputWatermarks, progress, finishedInputs, emitted) = (s.watermarks, s.progress, s.finished, s.emitted)
     }
 }
 

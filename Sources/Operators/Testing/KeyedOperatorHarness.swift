@@ -73,7 +73,7 @@ public final class KeyedOperatorHarness<Function: KeyedProcessFunction> {
     public func snapshot(into directory: String) throws -> HarnessSnapshot {
         try Directory.create(directory)
         try graph.state.checkpoint(into: directory + "/state")
-        return HarnessSnapshot(operators: try graph.snapshotOperators(), sources: graph.sourcePositions,
+        return HarnessSnapshot(operators: try graph.snapshotOperators(), sources: graph.sourceOffsets,
                                stateDirectory: directory + "/state", backend: graph.state.kind)
     }
 
@@ -96,7 +96,7 @@ public final class KeyedOperatorHarness<Function: KeyedProcessFunction> {
 /// timers), the input's position, and the state backend's checkpoint on disk.
 public struct HarnessSnapshot {
     public let operators: [(OperatorID, [UInt8])]
-    public let sources: [(OperatorID, SourcePosition)]
+    public let sources: [(OperatorID, [UInt8])]
     public let stateDirectory: String
     public let backend: StateBackendKind
 }
