@@ -13,7 +13,7 @@ struct Tagged: Equatable {
         let graph = JobGraph()
         let lines = (1 ... 20).map { Tagged(line: Int64($0), name: $0 % 3 == 0 ? "fizz" : "plain") }
         let (fizz, plain) = graph.source("src", ArraySource(lines, batchSize: 4))
-            .split("route") { t -> Branch<Tagged, Tagged> in t.name == "fizz" ? .first(t) : .second(t) }
+            .split("route", { $0.name == "fizz" ? $0 : nil }, { $0 })
         let shouted = fizz.map("shout") { Tagged(line: $0.line, name: "FIZZ") }
         let merged = shouted.mergeInInputOrder("merge", [plain]) { InputOrder(split: 0, sequence: $0.line) }
         let sink = CollectingSink<Tagged>()

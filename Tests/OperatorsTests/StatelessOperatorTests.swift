@@ -20,18 +20,38 @@ import Testing
         #expect(described == ["wm10", "2", "-2", "wm20", "4", "-4", "wm30"])
     }
 
-    @Test func splitRoutesRecordsAndGivesBothBranchesEveryWatermark() throws {
+    @Test func splitRoutesEachRecordToTheFirstOutputThatTakesItAndGivesEveryOutputEveryWatermark() throws {
         let graph = JobGraph()
-        let (evens, odds) = graph.source("src", ArraySource([1, 2, 3, 4, 5]))
-            .split("parity") { x -> Branch<Int, String> in x % 2 == 0 ? .first(x) : .second("odd \(x)") }
-        let a = CollectingSink<Int>()
-        let b = CollectingSink<String>()
-        evens.sink("a", a)
-        odds.sink("b", b)
+        let sales = (1 ... 9).map { Sale(store: "s", time: Int64($0) * 10, amount: Int64($0)) }
+        let (fizz, buzz, rest) = graph.source("src", ArraySource(sales, batchSize: 4))
+            .assignWatermarks("wm", outOfOrdernessMs: 0) { $0.time }
+            .split("fizzbuzz",
+                   { $0.amount % 3 == 0 ? "fizz \($0.amount)" : nil },
+                   { $0.amount % 5 == 0 ? $0.amount * 100 : nil },
+                   { $0.amount })
+        let a = CollectingSink<String>(), b = CollectingSink<Int64>(), c = CollectingSink<Int64>()
+        fizz.sink("a", a)
+        buzz.sink("b", b)
+        rest.sink("c", c)
         try JobRunner(graph).run()
-        #expect(a.records == [2, 4])
-        #expect(b.records == ["odd 1", "odd 3", "odd 5"])
-        #expect(a.isFinished && b.isFinished)
+        #expect(a.records == ["fizz 3", "fizz 6", "fizz 9"])
+        #expect(b.records == [500])
+        #expect(c.records == [1, 2, 4, 7, 8])
+        // Advances with no record of an output between them come out as one mark.
+        #expect(c.watermarks.count > 3 && a.watermarks.last != nil)
+        #expect(a.watermarks.last == b.watermarks.last && b.watermarks.last == c.watermarks.last)
+        #expect(a.progress == b.progress && b.progress == c.progress && a.progress.count == 3)
+        #expect(a.isFinished && b.isFinished && c.isFinished)
+    }
+
+    @Test func aRecordNoOutputOfASplitTakesStopsTheJobInsteadOfVanishing() throws {
+        let graph = JobGraph()
+        let (evens, multiplesOfThree) = graph.source("src", ArraySource([2, 3, 5, 6]))
+            .split("partial", { $0 % 2 == 0 ? $0 : nil }, { $0 % 3 == 0 ? $0 : nil })
+        evens.sink("a", CollectingSink<Int>())
+        multiplesOfThree.sink("b", CollectingSink<Int>())
+        let error = #expect(throws: JobError.self) { try JobRunner(graph).run() }
+        #expect(error?.description.contains("5") == true)
     }
 
     @Test func unionForwardsTheMinimumWatermarkAndFinishesAfterAllInputs() throws {

@@ -6,6 +6,11 @@ public enum InventoryEffect: Sendable {
     case decision(ReservationDecision)
     case alert(StockAlert)
     case availability(AvailabilityChange)
+
+    /// The payload of each case, or `nil`: what splitting the effects by kind routes on.
+    public var decision: ReservationDecision? { if case .decision(let d) = self { d } else { nil } }
+    public var alert: StockAlert? { if case .alert(let a) = self { a } else { nil } }
+    public var availability: AvailabilityChange? { if case .availability(let c) = self { c } else { nil } }
 }
 
 /// Reservations and stock of one location (spec sections 5 and 6), keyed by location.

@@ -103,16 +103,10 @@ public struct RetailJob: Job {
             stats.alerts += 1
             a.writeJSON(into: &out)
         }
-        effects.flatMap("inventory-decisions") { (e: InventoryEffect, out: inout [ReservationDecision]) in
-            if case .decision(let d) = e { out.append(d) }
-        }.sink("decisions-sink", decisions)
-        effects.flatMap("inventory-alerts") { (e: InventoryEffect, out: inout [StockAlert]) in
-            if case .alert(let a) = e { out.append(a) }
-        }.sink("alerts-sink", alerts)
-        let rows = try effects
-            .flatMap("inventory-availability") { (e: InventoryEffect, out: inout [AvailabilityChange]) in
-                if case .availability(let c) = e { out.append(c) }
-            }
+        let (decided, alerted, changed) = effects.split("inventory-effects", \.decision, \.alert, \.availability)
+        decided.sink("decisions-sink", decisions)
+        alerted.sink("alerts-sink", alerts)
+        let rows = try changed
             .keyBy { $0.sku }
             .process("availability", AvailabilityRollup())
             .main
