@@ -98,7 +98,7 @@ import Testing
         for i in 1 ... 20_000 { try s.put("k\(i)", NoNamespace(), Int64(i), expiringAt: Int64(i)) }
         for i in 0 ..< 100 { try s.put("kept\(i)", NoNamespace(), Int64(i), expiringAt: 30_000 + Int64(i)) }
         try s.advance(to: Watermark(15_000))
-        if kind == .memory { #expect(s.table.renumberings > 0) }
+        if kind == .memory { #expect(s.memory!.table.renumberings > 0) }
         #expect(s.count == 5_000 + 100)
         #expect(try s.get("k15000", NoNamespace()) == nil)
         #expect(try s.get("k15001", NoNamespace()) == 15_001)
@@ -117,7 +117,7 @@ import Testing
         try backend.checkpoint(into: dir.file("c1"))
         try s.put("added", NoNamespace(), -1)  // a logged change...
         try s.advance(to: Watermark(9_000))  // ...then expiries (not logged) renumber
-        #expect(s.table.renumberings == 1)
+        #expect(s.memory!.table.renumberings == 1)
         try s.put("k9999", NoNamespace(), -2, expiringAt: 20_000)
         try backend.checkpoint(into: dir.file("c2"))
         let restored = try state(try MemoryStateBackend(restoringFrom: dir.file("c2")))
@@ -136,7 +136,7 @@ import Testing
             for i in 0 ..< 9_000 { try? s.remove("k\(i)", NoNamespace()) }
             value! += 1
         }
-        #expect(s.table.renumberings == 1)
+        #expect(s.memory!.table.renumberings == 1)
         #expect(try s.get("k9999", NoNamespace()) == 10_000)
         #expect(try s.get("k9998", NoNamespace()) == 9_998)
         #expect(s.count == 1_000)

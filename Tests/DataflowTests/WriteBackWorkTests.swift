@@ -45,7 +45,7 @@ import Testing
         #expect(work.entriesWritten <= 2 * Int(records))
         #expect(work.entriesExpired == Int(records))
         #expect(work.indexKeysVisited <= Int(records) + work.sweeps)
-        #expect(work.sweeps <= Int(records) / Int(ValueState<Int64, NoNamespace, Int64>.sweepInterval) + 1)
+        #expect(work.sweeps <= Int(records) / Int(RocksDBValueStorage<Int64, NoNamespace, Int64>.sweepInterval) + 1)
         // And the state is exact: what expired reads as absent and is deleted, the rest lives.
         #expect(try s.get(records - 1, NoNamespace()) == nil)
         #expect(try s.get(records, NoNamespace()) == records)

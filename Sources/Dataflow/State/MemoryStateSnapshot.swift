@@ -230,18 +230,65 @@ extension StateReader {
 extension ValueState: MemorySnapshotState {
     var snapshotKind: UInt8 { MemoryStateSnapshot.valueEntries }
     var entryCount: Int { count }
-    var hasChangeLog: Bool { changeLog != nil }
-    var changeCount: Int { changeLog?.count ?? 0 }
+    var hasChangeLog: Bool { memory?.changeLog != nil }
+    var changeCount: Int { memory?.changeLog?.count ?? 0 }
+
+    /// The memory storage: the only one a memory backend's snapshot reads.
+    var memory: MemoryValueStorage<Key, Namespace, Value>? {
+        if case .memory(let m) = storage { m } else { nil }
+    }
 
     func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
-        if let writer = snapshotWriter { try writer(&out, changesOnly) } else { try writeMemoryEntries(&out, changesOnly: changesOnly) }
+        guard let memory else { return }
+        if let writer = memory.snapshotWriter {
+            try writer(&out, changesOnly)
+        } else {
+            try memory.writeEntries(&out, changesOnly: changesOnly)
+        }
     }
 
-    func snapshotTaken() {
-        if case .memory = storage { changeLog = [] }
-    }
+    func snapshotTaken() { memory?.changeLog = [] }
 
     func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
+        guard let memory else { return snapshot }
+        return try memory.restoreEntries(snapshot, groups: groups)
+    }
+
+    /// Makes the writer of this state's snapshot entries here, where the caller's concrete
+    /// types are known: called through the backend protocol, `writeEntries` would run
+    /// unspecialized (measured 1 s for a million entries).
+    @inlinable
+    public func prepareSnapshots() {
+        guard case .memory(let m) = storage, m.snapshotWriter == nil else { return }
+        m.snapshotWriter = { [unowned m] out, changesOnly in try m.writeEntries(&out, changesOnly: changesOnly) }
+    }
+}
+
+extension MemoryValueStorage {
+    @inlinable
+    func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
+        if changesOnly {  // in order: a later change of an entry overrides an earlier one
+            for entry in changeLog ?? [] { try writeEntry(entry, &out) }
+            return
+        }
+        for entry in 0 ..< table.numbered where table.values[entry] != nil { try writeEntry(entry, &out) }
+    }
+
+    /// One entry as it is now: its key bytes, and its expiry and value (none if removed).
+    @inlinable
+    func writeEntry(_ entry: Int, _ out: inout ChecksummedFileWriter) throws {
+        try out.writeEntry(
+            key: { w in table.keyBytes(of: entry) { w.bytes.append(contentsOf: $0) } },
+            value: { w in
+                guard let stored = table.values[entry] else { return }  // removed: empty value bytes
+                w.write(stored.expiresAt)
+                stored.value.encode(to: &w)
+            })
+    }
+
+    /// Takes the entries of `groups` from a snapshot; returns the others.
+    func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])],
+                        groups: KeyGroupRange) throws -> [(key: [UInt8], value: [UInt8])] {
         var restored = EncodedEntryTable<Stored>()
         var restoredExpiries: [(expiresAt: Int64, entry: Int)] = []
         var others: [(key: [UInt8], value: [UInt8])] = []
@@ -285,12 +332,14 @@ extension MapState: MemorySnapshotState {
 
     func writeEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
         precondition(!changesOnly, "a map state keeps no change log")
-        if let writer = snapshotWriter { try writer(&out) } else { try writeMemoryEntries(&out) }
+        guard case .memory(let m) = storage else { return }
+        if let writer = m.snapshotWriter { try writer(&out) } else { try m.writeEntries(&out) }
     }
 
     func snapshotTaken() {}
 
     func restoreEntries(_ snapshot: [(key: [UInt8], value: [UInt8])]) throws -> [(key: [UInt8], value: [UInt8])] {
+        guard case .memory(let m) = storage else { return snapshot }
         var maps: [Key: [UserKey: Value]] = [:]
         var others: [(key: [UInt8], value: [UInt8])] = []
         var scratch = StateWriter()
@@ -305,55 +354,21 @@ extension MapState: MemorySnapshotState {
             var v = StateReader(valueBytes)
             maps[key, default: [:]][userKey] = try Value.decode(from: &v)
         }
-        storage = .memory(maps)
+        m.maps = maps
         return others
     }
-}
 
-extension ValueState {
-    /// Makes the writer of this state's snapshot entries here, where the caller's concrete
-    /// types are known: called through the backend protocol, `writeMemoryEntries` would
-    /// run unspecialized (measured 1 s for a million entries).
-    @inlinable
-    public func prepareSnapshots() {
-        guard snapshotWriter == nil, case .memory = storage else { return }
-        snapshotWriter = { [unowned self] out, changesOnly in try self.writeMemoryEntries(&out, changesOnly: changesOnly) }
-    }
-
-    @inlinable
-    func writeMemoryEntries(_ out: inout ChecksummedFileWriter, changesOnly: Bool) throws {
-        guard case .memory = storage else { return }
-        if changesOnly {  // in order: a later change of an entry overrides an earlier one
-            for entry in changeLog ?? [] { try writeMemoryEntry(entry, &out) }
-            return
-        }
-        for entry in 0 ..< table.numbered where table.values[entry] != nil { try writeMemoryEntry(entry, &out) }
-    }
-
-    /// One entry as it is now: its key bytes, and its expiry and value (none if removed).
-    @inlinable
-    func writeMemoryEntry(_ entry: Int, _ out: inout ChecksummedFileWriter) throws {
-        try out.writeEntry(
-            key: { w in table.keyBytes(of: entry) { w.bytes.append(contentsOf: $0) } },
-            value: { w in
-                guard let stored = table.values[entry] else { return }  // removed: empty value bytes
-                w.write(stored.expiresAt)
-                stored.value.encode(to: &w)
-            })
-    }
-}
-
-extension MapState {
     /// See `ValueState.prepareSnapshots`.
     @inlinable
     public func prepareSnapshots() {
-        guard snapshotWriter == nil, case .memory = storage else { return }
-        snapshotWriter = { [unowned self] out in try self.writeMemoryEntries(&out) }
+        guard case .memory(let m) = storage, m.snapshotWriter == nil else { return }
+        m.snapshotWriter = { [unowned m] out in try m.writeEntries(&out) }
     }
+}
 
+extension MemoryMapStorage {
     @inlinable
-    func writeMemoryEntries(_ out: inout ChecksummedFileWriter) throws {
-        guard case .memory(let maps) = storage else { return }
+    func writeEntries(_ out: inout ChecksummedFileWriter) throws {
         for (key, map) in maps {
             for (userKey, value) in map {
                 try out.writeEntry(key: { key.encode(to: &$0); userKey.encode(to: &$0) }, value: { value.encode(to: &$0) })
