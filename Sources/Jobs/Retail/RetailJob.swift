@@ -103,7 +103,7 @@ public struct RetailJob: Job {
             stats.alerts += 1
             a.writeJSON(into: &out)
         }
-        let (decided, alerted, changed) = effects.split("inventory-effects", \.decision, \.alert, \.availability)
+        let (decided, alerted, changed) = effects.split("inventory-effects", { $0.decision }, { $0.alert }, { $0.availability })
         decided.sink("decisions-sink", decisions)
         alerted.sink("alerts-sink", alerts)
         let rows = try changed

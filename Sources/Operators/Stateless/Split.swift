@@ -1,75 +1,90 @@
 import Dataflow
 
-/// Routes each record to exactly one of several typed outputs: the first whose route
-/// takes it. Every output sees every watermark advance and the batch's progress, even
-/// when it gets no record of the batch.
+/// Routes each record to exactly one of up to three typed outputs: the first whose
+/// route takes it. Every output sees every watermark advance and the batch's progress,
+/// even when it gets no record of the batch.
 ///
 /// Routes are functions from the input to an optional output value, typically one per
 /// case of an enum (`{ if case .alert(let a) = $0 { a } else { nil } }`), so one
 /// operator replaces a chain of filters that each look at every record. A record that
 /// no route takes stops the job with an error: a split that forgot a case is a bug in
 /// the job, never a silent drop.
-public final class SplitOperator<Input, each Output>: BatchConsumer {
-    @usableFromInline let lanes: (repeat SplitLane<Input, each Output>)
+///
+/// The outputs are type parameters, not a parameter pack: the optimizer does not
+/// specialize pack iteration, and a pack-generic split measured 15-20% slower on the
+/// edge job (1M lines, memory state) than three filters. A two-way split's third output
+/// is of type `Never` and takes nothing.
+public final class SplitOperator<Input, A, B, C>: BatchConsumer {
+    @usableFromInline let routeA: (Input) -> A?
+    @usableFromInline let routeB: (Input) -> B?
+    @usableFromInline let routeC: (Input) -> C?
+    public let a = OutputPort<A>()
+    public let b = OutputPort<B>()
+    public let c = OutputPort<C>()
+    @usableFromInline var bufferA = Batch<A>()
+    @usableFromInline var bufferB = Batch<B>()
+    @usableFromInline var bufferC = Batch<C>()
 
-    init(_ routes: repeat @escaping (Input) -> (each Output)?) {
-        lanes = (repeat SplitLane(route: each routes))
+    public init(_ a: @escaping (Input) -> A?, _ b: @escaping (Input) -> B?, _ c: @escaping (Input) -> C?) {
+        routeA = a
+        routeB = b
+        routeC = c
     }
 
     @inlinable
     public func consume(_ batch: Batch<Input>) throws {
-        for lane in repeat each lanes { lane.begin() }
+        let (routeA, routeB, routeC) = (self.routeA, self.routeB, self.routeC)
+        bufferA.removeAll()
+        bufferB.removeAll()
+        bufferC.removeAll()
         try batch.forEachEvent(
             record: { record in
-                var taken = false
-                for lane in repeat each lanes {
-                    if !taken { taken = lane.take(record) }
+                if let x = routeA(record) {
+                    bufferA.append(x)
+                } else if let x = routeB(record) {
+                    bufferB.append(x)
+                } else if let x = routeC(record) {
+                    bufferC.append(x)
+                } else {
+                    throw JobError("internal error: a record that no output of a split takes: \(record)")
                 }
-                if !taken { throw JobError("internal error: a record that no output of a split takes: \(record)") }
             },
-            watermark: { watermark in
-                for lane in repeat each lanes { lane.buffer.advanceWatermark(to: watermark) }
+            watermark: { w in
+                bufferA.advanceWatermark(to: w)
+                bufferB.advanceWatermark(to: w)
+                bufferC.advanceWatermark(to: w)
             })
-        for lane in repeat each lanes { try lane.emit(progress: batch.progress) }
+        bufferA.progress = batch.progress
+        bufferB.progress = batch.progress
+        bufferC.progress = batch.progress
+        try a.emit(bufferA)
+        try b.emit(bufferB)
+        try c.emit(bufferC)
     }
 
     public func finish() throws {
-        for lane in repeat each lanes { try lane.port.finish() }
-    }
-}
-
-/// One output of a split: its route, its port and the batch it is filling.
-public final class SplitLane<Input, Output> {
-    @usableFromInline let route: (Input) -> Output?
-    public let port = OutputPort<Output>()
-    @usableFromInline var buffer = Batch<Output>()
-
-    init(route: @escaping (Input) -> Output?) { self.route = route }
-
-    @inlinable func begin() { buffer.removeAll() }
-
-    /// Appends `record` if this lane's route takes it.
-    @inlinable
-    func take(_ record: Input) -> Bool {
-        guard let value = route(record) else { return false }
-        buffer.append(value)
-        return true
-    }
-
-    @inlinable
-    func emit(progress: InputOrder?) throws {
-        buffer.progress = progress
-        try port.emit(buffer)
+        try a.finish()
+        try b.finish()
+        try c.finish()
     }
 }
 
 extension Stream {
-    /// Splits the stream into one typed stream per route; each record goes to the first
-    /// route that takes it (see `SplitOperator`).
-    public func split<each Output>(_ id: OperatorID, _ routes: repeat @escaping (Record) -> (each Output)?)
-        -> (repeat Stream<each Output>) {
-        let op = SplitOperator(repeat each routes)
+    /// Splits the stream in two typed streams; each record goes to the first route that
+    /// takes it (see `SplitOperator`).
+    public func split<A, B>(_ id: OperatorID, _ a: @escaping (Record) -> A?, _ b: @escaping (Record) -> B?)
+        -> (Stream<A>, Stream<B>) {
+        let op = SplitOperator<Record, A, B, Never>(a, b, { _ in nil })
         attach(id, op)
-        return (repeat Stream<each Output>(graph: graph, port: (each op.lanes).port))
+        return (Stream<A>(graph: graph, port: op.a), Stream<B>(graph: graph, port: op.b))
+    }
+
+    /// Splits the stream in three typed streams; each record goes to the first route
+    /// that takes it (see `SplitOperator`).
+    public func split<A, B, C>(_ id: OperatorID, _ a: @escaping (Record) -> A?, _ b: @escaping (Record) -> B?,
+                               _ c: @escaping (Record) -> C?) -> (Stream<A>, Stream<B>, Stream<C>) {
+        let op = SplitOperator(a, b, c)
+        attach(id, op)
+        return (Stream<A>(graph: graph, port: op.a), Stream<B>(graph: graph, port: op.b), Stream<C>(graph: graph, port: op.c))
     }
 }
