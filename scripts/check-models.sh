@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The oracles: every job's outputs on generated data with late, duplicate and malformed
-# records, compared with those of the independent model in scripts/model/ (Python,
+# records and clock marks, compared with those of the independent model in scripts/model/ (Python,
 # written from the spec text alone): valid.jsonl byte for byte, dead letters by source,
 # reason, field and raw line, and the turnover, rollup, late, decisions, alerts and
 # availability records one for one, in order.
@@ -52,14 +52,18 @@ for seed in 1 "$SEED"; do
         --out "$d/inventory.jsonl" > /dev/null 2>&1
     "$T" generate inventory --locations 6 --skus 30 --count 30000 --seed "$seed" --span 2h --invalid-fraction 0.01 \
         --pos-fraction 0.3 --out "$d/reservations.jsonl" > /dev/null 2>&1
+    # Clock marks between the lines, as a live node writes them (live.md section 1).
+    for name in pos-1 pos-2 reservations; do
+        python3 scripts/add-clock-marks.py "$d/$name.jsonl" "$d/$name-marked.jsonl" --seed "$seed"
+    done
 
-    scenario "seed-$seed-turnover-jsonl" turnover "$d/pos-1.jsonl $d/pos-2.jsonl" "--allowed-lateness 5s" \
+    scenario "seed-$seed-turnover-jsonl-marked" turnover "$d/pos-1-marked.jsonl $d/pos-2-marked.jsonl" "--allowed-lateness 5s" \
         "--parallelism 2"
     scenario "seed-$seed-turnover-csv-memory" turnover "$d/pos.csv" "--window 1m" "--state memory --parallelism 1"
-    scenario "seed-$seed-validation-reject" validation "$d/pos-1.jsonl $d/pos-2.jsonl" \
+    scenario "seed-$seed-validation-reject-marked" validation "$d/pos-1-marked.jsonl $d/pos-2.jsonl" \
         "--total-mismatch reject --dedup-horizon 10m --out-of-orderness 500ms" "--parallelism 1"
     scenario "seed-$seed-inventory" inventory "$d/inventory.jsonl" "--low-stock-threshold 3" "--parallelism 2"
-    scenario "seed-$seed-edge" edge "$d/reservations.jsonl $d/pos.csv" "--dedup-horizon 20m --allowed-lateness 2s" \
+    scenario "seed-$seed-edge-marked" edge "$d/reservations-marked.jsonl $d/pos.csv" "--dedup-horizon 20m --allowed-lateness 2s" \
         "--parallelism 2"
 done
 

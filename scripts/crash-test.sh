@@ -39,12 +39,14 @@ fail() { echo "crash-test.sh: $*; input, outputs and stderr kept in $W" >&2; exi
 # CRASH_JOB picks what is killed: `edge` (tillflow replay edge, the default) or
 # `big-baskets` (the example job through its own executable, examples/BigBaskets).
 # Two days in two files, the second zstd-compressed, so that kills land in either and
-# a resume starts inside a compressed file too.
+# a resume starts inside a compressed file too; the edge job's first day has clock marks.
 JOB=${CRASH_JOB:-edge}
 case "$JOB" in
 edge)
     "$T" generate inventory --locations 12 --skus 200 --count $((LINES / 2)) --seed "$SEED" \
-        --out "$W/day-1.jsonl" >/dev/null 2>&1
+        --out "$W/day-1-unmarked.jsonl" >/dev/null 2>&1
+    # With clock marks between the lines, as a live node's stream has them.
+    python3 scripts/add-clock-marks.py "$W/day-1-unmarked.jsonl" "$W/day-1.jsonl" --seed "$SEED"
     "$T" generate inventory --locations 12 --skus 200 --count $((LINES - LINES / 2)) --seed $((SEED + 1)) \
         --start 2026-11-22T00:00:00Z --out "$W/day-2.jsonl.zst" >/dev/null 2>&1
     # `exec`, so that the pid of a backgrounded run is tillflow's own and the kill reaches it.

@@ -15,9 +15,12 @@ public struct BoundedOutOfOrderness: Sendable {
         self.boundMs = boundMs
     }
 
-    /// The current watermark (`Watermark.initial` before any record was observed).
+    /// The current watermark (`Watermark.initial` before any record was observed). A
+    /// time within the bound of `Int64.min` (a clock mark can say anything) gives the
+    /// lowest watermark, never one wrapped around to the far future.
     @inlinable public var watermark: Watermark {
-        maxEventTime == .min ? .initial : Watermark(maxEventTime &- boundMs)
+        let (w, overflow) = maxEventTime.subtractingReportingOverflow(boundMs)
+        return maxEventTime == .min || overflow ? .initial : Watermark(w)
     }
 
     /// Counts one accepted record; returns the new watermark when it moved forward.

@@ -68,6 +68,8 @@ public struct LocationInventory: KeyedProcessFunction {
             }
         case .event(let event):
             try apply(event.action, location, at: event.eventTime, context)
+        case .clock:
+            return  // a clock reading moves the stage's watermark (`assignWatermarks`) and changes no stock
         }
     }
 

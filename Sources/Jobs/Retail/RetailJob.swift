@@ -48,7 +48,10 @@ public struct RetailJob: Job {
             statistics.invalidByReason[$0.rejection.reason, default: 0] += 1
         })
         if kind.includesTurnover { try wireTurnover(accepted, context, statistics) }
-        if kind.includesInventory { try wireInventory(stage.valid, stage.inventoryEvents!, context, statistics) }
+        stage.clockMarks.sink("clock-mark-count", CountingSink { statistics.clockMarks += $0 })
+        if kind.includesInventory {
+            try wireInventory(stage.valid, stage.inventoryEvents!, stage.clockMarks, context, statistics)
+        }
         return statistics
     }
 
@@ -79,15 +82,15 @@ public struct RetailJob: Job {
     }
 
     /// Stock and reservations per location over valid transactions and inventory events
-    /// in input order, with the inventory stage's own watermark; decisions, alerts and
-    /// the global availability rollup.
-    private func wireInventory(_ valid: Stream<Transaction>, _ events: Stream<InventoryEvent>, _ context: JobContext,
-                               _ stats: RetailStatistics) throws {
+    /// in input order, with the inventory stage's own watermark (which clock marks move
+    /// too); decisions, alerts and the global availability rollup.
+    private func wireInventory(_ valid: Stream<Transaction>, _ events: Stream<InventoryEvent>, _ clocks: Stream<ClockMark>,
+                               _ context: JobContext, _ stats: RetailStatistics) throws {
         let inputs = valid.map("inventory-transactions") { InventoryInput.transaction($0) }
-            .mergeInInputOrder("inventory-input", [events.map("inventory-events") { InventoryInput.event($0) }]) {
-                $0.origin.order
-            }
-            .assignWatermarks("inventory-watermark", outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime }
+            .mergeInInputOrder("inventory-input", [events.map("inventory-events") { InventoryInput.event($0) },
+                                                   clocks.map("inventory-clocks") { InventoryInput.clock($0) }]) { $0.order }
+            .assignWatermarks("inventory-watermark", outOfOrdernessMs: options.outOfOrdernessMs,
+                              eventTime: { $0.eventTime }, clockReading: { $0.clockTime })
         let effects = try inputs
             .keyBy { $0.location }
             .process("inventory", LocationInventory(lowStockThreshold: options.lowStockThreshold,

@@ -18,13 +18,15 @@ public final class RetailStatistics: RunStatistics {
     public internal(set) var decisionsByOutcome: [String: Int64] = [:]
     public internal(set) var alerts: Int64 = 0
     public internal(set) var availabilityRows: Int64 = 0
+    /// Clock marks among the lines: not records (live.md section 1), so not counted as read.
+    public internal(set) var clockMarks: Int64 = 0
 
     init(_ kind: JobKind, _ source: any ReadCounting) {
         self.kind = kind
         self.source = source
     }
 
-    public var recordsRead: Int64 { source.linesRead }
+    public var recordsRead: Int64 { source.linesRead - clockMarks }
     public var bytesRead: Int64 { source.bytesRead }
 
     public var summaryLines: [String] {
@@ -32,6 +34,7 @@ public final class RetailStatistics: RunStatistics {
         for reason in RejectReason.allCases {
             if let c = invalidByReason[reason] { lines.append(SummaryText.line(reason.rawValue, SummaryText.count(c), indent: 4, width: 16)) }
         }
+        if clockMarks > 0 { lines.append(SummaryText.line("clock marks", SummaryText.count(clockMarks))) }
         if kind.includesInventory {
             lines.append(SummaryText.line("inventory events", SummaryText.count(inventoryEvents)))
             let decisions = ["accepted", "rejected", "committed", "released", "expired"]
@@ -55,7 +58,7 @@ public final class RetailStatistics: RunStatistics {
     /// replay began).
     public func snapshot(into writer: inout StateWriter) throws {
         source.snapshotCounts(into: &writer)
-        for n in [valid, windowsFired, windowRevisions, rollupRows, late, inventoryEvents, alerts, availabilityRows] {
+        for n in [valid, windowsFired, windowRevisions, rollupRows, late, inventoryEvents, alerts, availabilityRows, clockMarks] {
             writer.write(n)
         }
         let reasons = invalidByReason.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }
@@ -79,6 +82,7 @@ public final class RetailStatistics: RunStatistics {
         inventoryEvents = try reader.readInt64()
         alerts = try reader.readInt64()
         availabilityRows = try reader.readInt64()
+        clockMarks = try reader.readInt64()
         invalidByReason = [:]
         for _ in 0 ..< (try reader.readUInt32()) {
             let name = try reader.readString()

@@ -3,7 +3,10 @@ import Dataflow
 /// The stateless half of the validation stage: every input line becomes either a
 /// `Transaction` or a `DeadLetter` with its reason (spec sections 1-3), or, in a mixed
 /// stream (`inventory` given), an inventory event: a JSON line whose object has a `tx_id`
-/// key is a transaction and every other line an inventory event (spec section 5).
+/// key is a transaction and every other line an inventory event (spec section 5). A
+/// JSON line that is a clock mark (live.md section 1) becomes a `ClockMark`: it lacks
+/// every field a record must have, so only a line rejected for its fields is looked at
+/// again, and valid records cost nothing more.
 ///
 /// A line's fate depends on nothing but the line (and, for CSV, its file's header), so
 /// batches of lines may be decoded on any thread in any order (`TransactionLineSource`).
@@ -36,7 +39,7 @@ public struct TransactionDecoding: Sendable {
                         chunk.events.append(event)
                         continue
                     case .rejected(let rejection):
-                        chunk.rejected.append(DeadLetter(rejection, origin: line.origin))
+                        reject(line, rejection, into: &chunk)
                         continue
                     }
                 }
@@ -47,11 +50,26 @@ public struct TransactionDecoding: Sendable {
             }
             switch result {
             case .success(let tx): chunk.transactions.append(tx)
-            case .failure(let rejection): chunk.rejected.append(DeadLetter(rejection, origin: line.origin))
+            case .failure(let rejection) where line.format == .csv: chunk.rejected.append(DeadLetter(rejection, origin: line.origin))
+            case .failure(let rejection): reject(line, rejection, into: &chunk)
             }
         }
         if writesValidJSON { writeValidJSON(of: &chunk.transactions) }
         return chunk
+    }
+
+    /// A JSON line rejected as a record: a clock mark if it is one, else a dead letter.
+    func reject(_ line: InputLine, _ rejection: Rejection, into chunk: inout DecodedChunk) {
+        switch rejection.reason {
+        case .missingField, .badField, .unknownCurrency:
+            if let time = line.origin.raw.withUnsafeBytes({ ClockMark.time(ofLine: $0) }) {
+                chunk.clocks.append(ClockMark(time: time, order: line.origin.order))
+                chunk.clockPositions.append(chunk.transactions.count)
+                return
+            }
+        default: break
+        }
+        chunk.rejected.append(DeadLetter(rejection, origin: line.origin))
     }
 
     /// Writes the transactions' lines into one buffer, then hands each its slice (slices

@@ -2,7 +2,8 @@ import Dataflow
 import Operators
 
 /// The validation stage every retail job starts with: decode and check each line,
-/// then drop duplicates; the watermark is assigned over the accepted transactions.
+/// then drop duplicates; the watermark is assigned over the accepted transactions and
+/// the clock marks.
 public struct ValidationStage {
     /// Accepted transactions, in input order, carrying the stage's watermark.
     public let valid: Stream<Transaction>
@@ -10,6 +11,10 @@ public struct ValidationStage {
     public let deadLetters: Stream<DeadLetter>
     /// Valid inventory events, when the lines are a mixed stream.
     public let inventoryEvents: Stream<InventoryEvent>?
+    /// The clock marks among the lines (live.md section 1), in input order. They have
+    /// moved the stage's watermark already; a later stage with a watermark of its own
+    /// merges them with its records.
+    public let clockMarks: Stream<ClockMark>
 
     /// Reads `files` into `graph` through a `TransactionLineSource` (source `input`,
     /// its CSV headers checkpointed as `validate`) decoding on `options.parallelism`
@@ -41,6 +46,7 @@ public struct ValidationStage {
                      assigningWatermarks: WatermarkAssignment(outOfOrdernessMs: options.outOfOrdernessMs) { $0.eventTime })
         valid = deduplicated.main
         inventoryEvents = mixed ? Stream(graph: graph, port: routing.events) : nil
+        clockMarks = Stream(graph: graph, port: routing.clocks)
         deadLetters = rejected.union("dead-letters", deduplicated.side)
     }
 }

@@ -48,6 +48,12 @@ final class KeyedProcessCore<Function: KeyedProcessFunction> {
         try advance(to: raised ?? context.watermark)
     }
 
+    /// A clock reading on the input of a core that assigns its own watermark: counts as
+    /// an accepted record with event time `time` would, then fires every timer due.
+    func readClock(_ time: Int64) throws {
+        if let w = assignment!.generator.observe(time) { try advance(to: w) }
+    }
+
     /// Moves the watermark to `w` (never backwards) and fires every timer due.
     func advance(to w: Watermark) throws {
         if w > context.watermark {

@@ -8,6 +8,11 @@ import Dataflow
 /// the stage, and the stage's own state expiry depends on that watermark, so the
 /// generator cannot sit in front of it: it is fused into the operator and fed the
 /// operator's main output, record by record.
+///
+/// A stage with its own watermark has no use for an upstream one; marks on its input
+/// are **clock readings** instead (live.md section 1: clock marks): a mark `W` raises
+/// the watermark exactly as an accepted record with event time `W.time` would, at its
+/// place among the records.
 public struct WatermarkAssignment<Record> {
     public var generator: BoundedOutOfOrderness
     public var eventTime: (Record) -> Int64
@@ -52,7 +57,7 @@ public final class KeyedProcessOperator<Function: KeyedProcessFunction>: BatchCo
                 recordsSeen &+= 1
             },
             watermark: { w in
-                if !generates { try core.advance(to: w) }
+                if generates { try core.readClock(w.time) } else { try core.advance(to: w) }
             })
         core.context.output.progress = batch.progress
         core.context.side.progress = batch.progress

@@ -36,6 +36,8 @@ public struct JSONScanner {
         /// How many elements the schema's nested array holds, when that member is
         /// present and an array; 0 otherwise.
         public var nestedArrayCount: Int
+        /// How many members the top-level object has (0 when the document is not an object).
+        public var memberCount: Int
     }
 
     /// Validates the whole text as one JSON document and records, in `members[k]`,
@@ -68,12 +70,13 @@ public struct JSONScanner {
         let start = skipWhitespace(from: 0)
         guard start < n else { throw JSONSyntaxError(.empty, at: start) }
         var nestedCount = 0
+        var memberCount = 0
         let end: Int
         var escaped = false
         switch bytes[start] {
         case UInt8(ascii: "{"):
             end = try scanRecordObject(at: start, schema: schema, members: members, elements: elements,
-                                       nestedCount: &nestedCount)
+                                       nestedCount: &nestedCount, memberCount: &memberCount)
         case UInt8(ascii: "\""):
             (end, escaped) = try scanString(from: start)
         default:
@@ -81,7 +84,8 @@ public struct JSONScanner {
         }
         let after = skipWhitespace(from: end)
         guard after == n else { throw JSONSyntaxError(.trailingCharacters, at: after) }
-        return Summary(root: token(startingAt: start, end: end, escaped: escaped), nestedArrayCount: nestedCount)
+        return Summary(root: token(startingAt: start, end: end, escaped: escaped), nestedArrayCount: nestedCount,
+                       memberCount: memberCount)
     }
 
     // MARK: - The record's own containers: members and elements are recorded
@@ -90,7 +94,7 @@ public struct JSONScanner {
     /// repeats, and the schema's nested array is read by `scanNestedArray`.
     private func scanRecordObject(at start: Int, schema: JSONSchema, members: UnsafeMutableBufferPointer<JSONToken?>,
                                   elements: UnsafeMutableBufferPointer<JSONToken?>,
-                                  nestedCount: inout Int) throws(JSONSyntaxError) -> Int {
+                                  nestedCount: inout Int, memberCount: inout Int) throws(JSONSyntaxError) -> Int {
         let nestedIndex = schema.nestedArrayIndex ?? -1
         var seen: UInt32 = 0
         var expected = 0
@@ -98,6 +102,7 @@ public struct JSONScanner {
         if bytes[i] == UInt8(ascii: "}") { return i &+ 1 }
         while true {
             let keyStart = i
+            memberCount &+= 1
             let (keyEnd, k) = try scanKey(at: i, in: schema.topLevel, expected: expected)
             if k >= 0 {
                 let bit: UInt32 = 1 << UInt32(k)
