@@ -51,6 +51,10 @@ bench: deps
 # Micro-benchmarks of the hot paths (Benchmarks/, ordo-one/benchmark), failing when an
 # allocation count exceeds its committed threshold (Benchmarks/Thresholds/) by over 10%,
 # or a state-expiry benchmark's wall clock its threshold by over 3x.
+# Before/after of two commits, interleaved: make bench-ab BASE=<commit> [HEAD=<commit>]
+bench-ab: deps
+	Benchmarks/ab.sh $(BASE) $(HEAD)
+
 bench-micro: deps
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark thresholds check --no-progress
 
