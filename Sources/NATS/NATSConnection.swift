@@ -1,0 +1,422 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A client connection to NATS: publish, subscribe, request, with reconnection.
+///
+/// Hand-written on SwiftNIO: no NATS client for Swift or C can be installed here. It
+/// speaks the client protocol (INFO, CONNECT, PUB/HPUB, SUB/UNSUB, MSG/HMSG, PING/PONG,
+/// +OK/-ERR) with headers and no-responders, enforces the server's `max_payload`, and
+/// after a lost connection reconnects with backoff over the server list, subscribes
+/// again under the same ids and sends what was published meanwhile (up to
+/// `reconnectBufferBytes`).
+///
+/// Publishes from any thread are appended to one buffer that the event loop writes out
+/// in one go per turn, so a burst costs one write, not one per message.
+public final class NATSConnection: Sendable {
+    let options: NATSConnectionOptions
+    let addresses: [ServerAddress]
+    let group: any EventLoopGroup
+    let state = NIOLockedValueBox(State())
+    /// The wildcard subject this connection's requests get their replies on.
+    let inboxPrefix: String
+
+    struct State {
+        var channel: (any Channel)?
+        var info: ServerInfo?
+        var subscriptions: [UInt64: NATSSubscription] = [:]
+        var nextSID: UInt64 = 1
+        /// Bytes to write at the event loop's next turn (or after reconnecting).
+        var pending = ByteBuffer()
+        var writeScheduled = false
+        /// Waiting for PONGs, in the order their PINGs were sent.
+        var pongWaiters: [EventLoopPromise<Void>] = []
+        /// Requests waiting for their reply, by the reply subject's last token.
+        var replies: [String: EventLoopPromise<NATSMessage>] = [:]
+        var inboxSID: UInt64?
+        var nextReply: UInt64 = 0
+        var closed = false
+        var reconnecting = false
+        /// The last `-ERR` the server sent that did not end the connection.
+        var lastError: String?
+    }
+
+    init(options: NATSConnectionOptions, group: any EventLoopGroup) throws(NATSError) {
+        guard !options.servers.isEmpty else { throw .cannotConnect("no server given") }
+        var addresses: [ServerAddress] = []
+        for url in options.servers { addresses.append(try ServerAddress(url)) }
+        self.addresses = addresses
+        self.options = options
+        self.group = group
+        inboxPrefix = "_INBOX." + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    }
+
+    /// Connects to the first server of `options.servers` that answers.
+    public static func connect(_ options: NATSConnectionOptions,
+                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> NATSConnection {
+        let connection = try NATSConnection(options: options, group: group)
+        try await connection.establish()
+        return connection
+    }
+
+    /// What the server said of itself when this connection was (re)made.
+    public var serverInfo: ServerInfo? { state.withLockedValue { $0.info } }
+
+    /// Whether a connection to a server is up now.
+    public var isConnected: Bool { state.withLockedValue { $0.channel != nil } }
+
+    /// The last `-ERR` that did not end the connection (a permissions violation).
+    public var lastServerError: String? { state.withLockedValue { $0.lastError } }
+
+    // MARK: - Connecting
+
+    /// Tries the servers in order once; throws the last failure if none answers.
+    func establish() async throws {
+        var failures: [String] = []
+        for address in addresses {
+            do {
+                try await open(address)
+                return
+            } catch {
+                failures.append("\(address): \(error)")
+            }
+        }
+        throw NATSError.cannotConnect(failures.joined(separator: "; "))
+    }
+
+    /// One attempt: TCP, the server's INFO, CONNECT, the subscriptions again, PING, and
+    /// its PONG, all within `connectTimeout`.
+    func open(_ address: ServerAddress) async throws {
+        let loop = group.next()
+        let handshake = loop.makePromise(of: ServerInfo.self)
+        let pong = loop.makePromise(of: Void.self)
+        let timeout = loop.scheduleTask(in: TimeAmount(options.connectTimeout)) {
+            handshake.fail(NATSError.timeout("connecting to \(address)"))
+            pong.fail(NATSError.timeout("connecting to \(address)"))
+        }
+        defer {
+            timeout.cancel()
+            // No promise outlives the attempt (completing one twice does nothing).
+            handshake.fail(NATSError.closed)
+            pong.fail(NATSError.closed)
+        }
+        let channel = try await ClientBootstrap(group: loop)
+            .connectTimeout(TimeAmount(options.connectTimeout))
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ServerOperationDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(NATSInboundHandler(connection: self, handshake: handshake))
+                }
+            }
+            .connect(host: address.host, port: address.port).get()
+        do {
+            let info = try await handshake.futureResult.get()
+            guard info.headers != false else { throw NATSError.cannotConnect("\(address) does not support headers") }
+            if info.tlsRequired == true { throw NATSError.cannotConnect("\(address) requires TLS, which this connection was not given") }
+            try await confirm(channel: channel, info: info, pong: pong)
+        } catch {
+            pong.fail(error)
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// Sends CONNECT, the subscriptions and a PING on a channel whose INFO arrived, and
+    /// makes it the connection's once the PONG comes.
+    func confirm(channel: any Channel, info: ServerInfo, pong: EventLoopPromise<Void>) async throws {
+        var out = channel.allocator.buffer(capacity: 256)
+        out.writeString("CONNECT " + connectJSON() + "\r\n")
+        let resend: ByteBuffer = state.withLockedValue { s in
+            for (sid, sub) in s.subscriptions.sorted(by: { $0.key < $1.key }) {
+                Self.writeSub(sub.subject, queue: sub.queueGroup, sid: sid, into: &out)
+            }
+            if let sid = s.inboxSID { Self.writeSub(inboxPrefix + ".*", queue: nil, sid: sid, into: &out) }
+            out.writeStaticString("PING\r\n")
+            s.pongWaiters.insert(pong, at: 0)
+            s.info = info
+            return s.pending
+        }
+        channel.writeAndFlush(out, promise: nil)
+        try await pong.futureResult.get()
+        let closed = state.withLockedValue { s in
+            guard !s.closed else { return true }
+            s.channel = channel
+            s.pending.clear()
+            s.writeScheduled = false
+            return false
+        }
+        if closed {
+            try? await channel.close()
+            throw NATSError.closed
+        }
+        if resend.readableBytes > 0 { channel.writeAndFlush(resend, promise: nil) }
+    }
+
+    func connectJSON() -> String {
+        var fields: [String: Any] = ["verbose": false, "pedantic": false, "headers": true, "no_responders": true,
+                                     "protocol": 1, "lang": "swift", "version": "0.1", "name": options.name, "echo": true]
+        if let user = options.user { fields["user"] = user }
+        if let password = options.password { fields["pass"] = password }
+        if let token = options.token { fields["auth_token"] = token }
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The channel of the connection went away: fail what waited on it, then reconnect
+    /// (unless closed or told not to).
+    func lost(_ channel: any Channel) {
+        let (waiters, reconnect) = state.withLockedValue { s -> ([EventLoopPromise<Void>], Bool) in
+            guard s.channel === channel else { return ([], false) }
+            s.channel = nil
+            let waiters = s.pongWaiters
+            s.pongWaiters = []
+            let reconnect = !s.closed && options.reconnect && !s.reconnecting
+            if reconnect { s.reconnecting = true }
+            return (waiters, reconnect)
+        }
+        for w in waiters { w.fail(NATSError.closed) }
+        if reconnect {
+            Task { await self.reconnectLoop() }
+        } else if !options.reconnect {
+            endAll()
+        }
+    }
+
+    func reconnectLoop() async {
+        var delay = options.reconnectDelay
+        while !state.withLockedValue({ $0.closed }) {
+            try? await Task.sleep(for: delay)
+            do {
+                try await establish()
+                state.withLockedValue { $0.reconnecting = false }
+                return
+            } catch {
+                delay = min(delay * 2, options.maxReconnectDelay)
+            }
+        }
+        state.withLockedValue { $0.reconnecting = false }
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes a message (at most once: it is on its way when this returns, not yet
+    /// at the server). Throws for a payload over `max_payload`, a subject or header
+    /// that cannot be written, or a closed connection.
+    public func publish(_ subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil,
+                        payload: some Collection<UInt8>) throws {
+        try Self.validate(subject: subject)
+        if let replyTo { try Self.validate(subject: replyTo) }
+        try headers?.validate()
+        var out = ByteBufferAllocator().buffer(capacity: payload.count + subject.utf8.count + 64)
+        let headerBlock = headers.map { h -> ByteBuffer in
+            var b = ByteBufferAllocator().buffer(capacity: 128)
+            h.encode(into: &b)
+            return b
+        }
+        let size = (headerBlock?.readableBytes ?? 0) + payload.count
+        if let limit = serverInfo?.maxPayload, size > limit { throw NATSError.payloadTooLarge(size: size, limit: limit) }
+        if var headerBlock {
+            out.writeString("HPUB \(subject) \(replyTo.map { $0 + " " } ?? "")\(headerBlock.readableBytes) \(size)\r\n")
+            out.writeBuffer(&headerBlock)
+        } else {
+            out.writeString("PUB \(subject) \(replyTo.map { $0 + " " } ?? "")\(size)\r\n")
+        }
+        out.writeBytes(payload)
+        out.writeStaticString("\r\n")
+        try send(out)
+    }
+
+    /// Appends to the bytes the event loop writes at its next turn.
+    func send(_ bytes: ByteBuffer) throws {
+        var bytes = bytes
+        let channel: (any Channel)? = try state.withLockedValue { s in
+            guard !s.closed else { throw NATSError.closed }
+            if s.channel == nil, s.pending.readableBytes + bytes.readableBytes > options.reconnectBufferBytes {
+                throw NATSError.cannotConnect("disconnected, and \(options.reconnectBufferBytes) bytes of publishes are waiting already")
+            }
+            s.pending.writeBuffer(&bytes)
+            guard let channel = s.channel, !s.writeScheduled else { return nil }
+            s.writeScheduled = true
+            return channel
+        }
+        guard let channel else { return }
+        channel.eventLoop.execute {
+            let out: ByteBuffer? = self.state.withLockedValue { s in
+                s.writeScheduled = false
+                guard s.channel === channel, s.pending.readableBytes > 0 else { return nil }
+                defer { s.pending.clear() }
+                return s.pending
+            }
+            if let out { channel.writeAndFlush(out, promise: nil) }
+        }
+    }
+
+    static func validate(subject: String) throws(NATSError) {
+        guard !subject.isEmpty, !subject.utf8.contains(where: { $0 <= 32 }) else { throw .invalidSubject(subject) }
+    }
+
+    static func writeSub(_ subject: String, queue: String?, sid: UInt64, into out: inout ByteBuffer) {
+        out.writeString("SUB \(subject) \(queue.map { $0 + " " } ?? "")\(sid)\r\n")
+    }
+
+    /// Waits until the server has read everything sent before (a PING's PONG).
+    public func flush(timeout: Duration = .seconds(10)) async throws {
+        let (promise, loop) = try state.withLockedValue { s -> (EventLoopPromise<Void>, any EventLoop) in
+            guard !s.closed else { throw NATSError.closed }
+            guard let channel = s.channel else { throw NATSError.cannotConnect("disconnected") }
+            let p = channel.eventLoop.makePromise(of: Void.self)
+            s.pongWaiters.append(p)
+            return (p, channel.eventLoop)
+        }
+        var ping = ByteBufferAllocator().buffer(capacity: 6)
+        ping.writeStaticString("PING\r\n")
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) { promise.fail(NATSError.timeout("flush")) }
+        defer {
+            timer.cancel()
+            promise.fail(NATSError.closed)
+        }
+        try send(ping)
+        try await promise.futureResult.get()
+    }
+
+    // MARK: - Subscribing
+
+    /// Subscribes to `subject` (wildcards allowed), optionally in a queue group.
+    public func subscribe(_ subject: String, queueGroup: String? = nil) throws -> NATSSubscription {
+        try Self.validate(subject: subject)
+        let sub = try state.withLockedValue { s -> NATSSubscription in
+            guard !s.closed else { throw NATSError.closed }
+            let sub = NATSSubscription(subject: subject, queueGroup: queueGroup, sid: s.nextSID)
+            s.nextSID += 1
+            s.subscriptions[sub.sid] = sub
+            return sub
+        }
+        var out = ByteBufferAllocator().buffer(capacity: 64)
+        Self.writeSub(subject, queue: queueGroup, sid: sub.sid, into: &out)
+        try send(out)
+        return sub
+    }
+
+    /// Ends a subscription: the server stops sending, and the subscription's queue ends
+    /// once drained.
+    public func unsubscribe(_ subscription: NATSSubscription) throws {
+        let known = state.withLockedValue { $0.subscriptions.removeValue(forKey: subscription.sid) != nil }
+        subscription.end()
+        guard known else { return }
+        var out = ByteBufferAllocator().buffer(capacity: 32)
+        out.writeString("UNSUB \(subscription.sid)\r\n")
+        try send(out)
+    }
+
+    // MARK: - Requests
+
+    /// Publishes a request and waits for its first reply. A subject nobody listens on
+    /// fails at once with `noResponders` (the server's 503).
+    public func request(_ subject: String, headers: NATSHeaders? = nil, payload: some Collection<UInt8> = [UInt8](),
+                        timeout: Duration = .seconds(5)) async throws -> NATSMessage {
+        let (token, promise, loop, inbox) = try state.withLockedValue { s -> (String, EventLoopPromise<NATSMessage>, any EventLoop, UInt64?) in
+            guard !s.closed else { throw NATSError.closed }
+            let loop = s.channel?.eventLoop ?? group.next()
+            s.nextReply += 1
+            let token = String(s.nextReply)
+            let promise = loop.makePromise(of: NATSMessage.self)
+            s.replies[token] = promise
+            var inbox: UInt64? = nil
+            if s.inboxSID == nil {
+                s.inboxSID = s.nextSID
+                inbox = s.nextSID
+                s.nextSID += 1
+            }
+            return (token, promise, loop, inbox)
+        }
+        if let inbox {
+            var out = ByteBufferAllocator().buffer(capacity: 64)
+            Self.writeSub(inboxPrefix + ".*", queue: nil, sid: inbox, into: &out)
+            try send(out)
+        }
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) { promise.fail(NATSError.timeout("request on \(subject)")) }
+        defer {
+            timer.cancel()
+            _ = state.withLockedValue { $0.replies.removeValue(forKey: token) }
+            promise.fail(NATSError.closed)
+        }
+        try publish(subject, replyTo: inboxPrefix + "." + token, headers: headers, payload: payload)
+        let reply = try await promise.futureResult.get()
+        if reply.status == 503 { throw NATSError.noResponders(subject) }
+        return reply
+    }
+
+    // MARK: - From the event loop
+
+    func received(_ message: NATSMessage, sid: UInt64) {
+        let (sub, reply): (NATSSubscription?, EventLoopPromise<NATSMessage>?) = state.withLockedValue { s in
+            if sid == s.inboxSID {
+                let token = message.subject.split(separator: ".").last.map(String.init) ?? ""
+                return (nil, s.replies.removeValue(forKey: token))
+            }
+            return (s.subscriptions[sid], nil)
+        }
+        if let reply { reply.succeed(message) } else { sub?.deliver(message) }
+    }
+
+    func receivedPong() {
+        let waiter = state.withLockedValue { s in s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst() }
+        waiter?.succeed(())
+    }
+
+    func receivedInfo(_ info: ServerInfo) {
+        state.withLockedValue { $0.info = info }
+    }
+
+    func receivedError(_ text: String) {
+        state.withLockedValue { $0.lastError = text }
+    }
+
+    // MARK: - Closing
+
+    /// Sends what is pending, closes the connection for good and ends every subscription.
+    public func close() async {
+        try? await flush(timeout: .seconds(2))
+        let channel = state.withLockedValue { s -> (any Channel)? in
+            s.closed = true
+            defer { s.channel = nil }
+            return s.channel
+        }
+        try? await channel?.close()
+        endAll()
+    }
+
+    func endAll() {
+        let (subs, replies, pongs) = state.withLockedValue { s in
+            defer {
+                s.subscriptions = [:]
+                s.replies = [:]
+                s.pongWaiters = []
+            }
+            return (Array(s.subscriptions.values), Array(s.replies.values), s.pongWaiters)
+        }
+        for sub in subs { sub.end() }
+        for r in replies { r.fail(NATSError.closed) }
+        for p in pongs { p.fail(NATSError.closed) }
+    }
+}
+
+extension NATSConnection {
+    /// A fatal error on the channel: the PONGs awaited will not come.
+    func failWaiters(_ error: any Error) {
+        let waiters = state.withLockedValue { s in
+            defer { s.pongWaiters = [] }
+            return s.pongWaiters
+        }
+        for w in waiters { w.fail(error) }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,50 @@
+/// How a client connects: the servers to try, in order, who it is, and how patient it is.
+public struct NATSConnectionOptions: Sendable {
+    /// `nats://host:port` (or `host:port`); tried in order, and again from the first
+    /// after the last, when (re)connecting.
+    public var servers: [String]
+    /// The client's name, shown by the server's monitoring.
+    public var name: String = "tillflow"
+    public var user: String?
+    public var password: String?
+    public var token: String?
+    /// How long one attempt to connect (TCP, INFO, CONNECT and its PONG) may take.
+    public var connectTimeout: Duration = .seconds(5)
+    /// After a lost connection, the client reconnects with a delay that doubles from
+    /// `reconnectDelay` up to `maxReconnectDelay`, for ever unless `close()` is called.
+    public var reconnect = true
+    public var reconnectDelay: Duration = .milliseconds(100)
+    public var maxReconnectDelay: Duration = .seconds(5)
+    /// Bytes of publishes kept while disconnected, sent once reconnected; a publish
+    /// beyond it fails.
+    public var reconnectBufferBytes = 8 << 20
+
+    public init(servers: [String]) { self.servers = servers }
+
+    public init(url: String) { self.init(servers: [url]) }
+}
+
+/// A server address from `nats://host:port`, `host:port` or `host` (port 4222).
+struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
+    var host: String
+    var port: Int
+
+    init(_ url: String) throws(NATSError) {
+        var rest = Substring(url)
+        for scheme in ["nats://", "tls://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if let colon = rest.lastIndex(of: ":") {
+            guard let port = Int(rest[rest.index(after: colon)...]), (1 ... 65535).contains(port) else {
+                throw .cannotConnect("not a server address: \(url)")
+            }
+            host = String(rest[..<colon])
+            self.port = port
+        } else {
+            host = String(rest)
+            port = 4222
+        }
+        guard !host.isEmpty else { throw .cannotConnect("not a server address: \(url)") }
+    }
+
+    var description: String { "\(host):\(port)" }
+}

