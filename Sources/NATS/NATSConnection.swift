@@ -404,9 +404,11 @@ public final class NATSConnection: Sendable {
 }
 
 extension NATSConnection {
-    /// A fatal error on the channel: the PONGs awaited will not come.
-    func failWaiters(_ error: any Error) {
-        let waiters = state.withLockedValue { s in
+    /// A fatal error on the connection's current channel: the PONGs awaited will not
+    /// come. (An error on a channel already replaced by a reconnection changes nothing.)
+    func failWaiters(_ error: any Error, on channel: any Channel) {
+        let waiters = state.withLockedValue { s -> [EventLoopPromise<Void>] in
+            guard s.channel === channel else { return [] }
             defer { s.pongWaiters = [] }
             return s.pongWaiters
         }

@@ -38,7 +38,7 @@ final class NATSInboundHandler: ChannelInboundHandler {
             let error = NATSError.server(text)
             handshake.fail(error)
             if !Self.leavesConnectionOpen(text) {
-                connection.failWaiters(error)
+                connection.failWaiters(error, on: context.channel)
                 context.close(promise: nil)
             }
         }
@@ -50,7 +50,7 @@ final class NATSInboundHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         handshake.fail(error)
-        connection.failWaiters(error)
+        connection.failWaiters(error, on: context.channel)
         context.close(promise: nil)
     }
 

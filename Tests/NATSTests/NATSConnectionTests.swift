@@ -85,12 +85,17 @@ import Testing
         try await nc.flush()
         #expect(await sub.next()?.payload == Array("before".utf8))
         server.kill()
+        var deadline = ContinuousClock.now + .seconds(20)
+        while nc.isConnected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(!nc.isConnected)  // noticed: a flush now would fail, as it should
+        try nc.publish("x", payload: Array("meanwhile".utf8))  // kept, sent once reconnected
         let restarted = try NATSServer(port: port); defer { restarted.stop(); server.stop() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        deadline = ContinuousClock.now + .seconds(20)
         while !nc.isConnected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(nc.isConnected)
         try nc.publish("x", payload: Array("after".utf8))
         try await nc.flush()
+        #expect(await sub.next()?.payload == Array("meanwhile".utf8))
         #expect(await sub.next()?.payload == Array("after".utf8))
         await nc.close()
     }

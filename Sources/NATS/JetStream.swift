@@ -1,0 +1,109 @@
+import Foundation
+
+/// The JetStream API over a connection: streams, publishing with acknowledgement,
+/// consumers, and direct reads. Every call is a request to `$JS.API` (or, for a
+/// JetStream domain, `$JS.<domain>.API`: a store's leaf node seen from the hub).
+public struct JetStream: Sendable {
+    public let connection: NATSConnection
+    public let apiPrefix: String
+    public var timeout: Duration
+
+    public init(_ connection: NATSConnection, domain: String? = nil, timeout: Duration = .seconds(5)) {
+        self.connection = connection
+        apiPrefix = domain.map { "$JS.\($0).API" } ?? "$JS.API"
+        self.timeout = timeout
+    }
+
+    /// Sends an API request and decodes its answer, or throws the API's error.
+    func call<Answer: Decodable>(_ operation: String, _ body: some Encodable, as: Answer.Type) async throws -> Answer {
+        let payload = try JSONEncoder().encode(body)
+        let reply = try await connection.request(apiPrefix + "." + operation, payload: Array(payload), timeout: timeout)
+        return try Self.decode(Answer.self, from: reply.payload, operation: operation)
+    }
+
+    static func decode<Answer: Decodable>(_ type: Answer.Type, from payload: [UInt8], operation: String) throws -> Answer {
+        let data = Data(payload)
+        if let envelope = try? JSONDecoder().decode(APIErrorEnvelope.self, from: data), let error = envelope.error { throw error }
+        do {
+            return try JSONDecoder().decode(Answer.self, from: data)
+        } catch {
+            throw NATSError.protocolViolation("JetStream's answer to \(operation) does not decode: \(error)")
+        }
+    }
+
+    // MARK: - Streams
+
+    public func createStream(_ config: StreamConfig) async throws -> StreamInfo {
+        try await call("STREAM.CREATE.\(config.name)", config, as: StreamInfo.self)
+    }
+
+    public func streamInfo(_ name: String) async throws -> StreamInfo {
+        try await call("STREAM.INFO.\(name)", [String: String](), as: StreamInfo.self)
+    }
+
+    /// The stream named in `config`, created with it when missing; an existing stream
+    /// is left as it is.
+    public func ensureStream(_ config: StreamConfig) async throws -> StreamInfo {
+        do {
+            return try await streamInfo(config.name)
+        } catch let error as JetStreamAPIError where error.errCode == JetStreamAPIError.streamNotFound {
+            do {
+                return try await createStream(config)
+            } catch let error as JetStreamAPIError where error.errCode == 10058 {  // created meanwhile by another
+                return try await streamInfo(config.name)
+            }
+        }
+    }
+
+    public func deleteStream(_ name: String) async throws {
+        struct Deleted: Decodable { var success: Bool }
+        _ = try await call("STREAM.DELETE.\(name)", [String: String](), as: Deleted.self)
+    }
+
+    // MARK: - Publishing
+
+    /// Publishes and waits until JetStream has stored the message (or found it a
+    /// duplicate of `Nats-Msg-Id` within the stream's window: `duplicate` is set).
+    public func publish(_ subject: String, headers: NATSHeaders? = nil, payload: some Collection<UInt8>) async throws -> PubAck {
+        let reply = try await connection.request(subject, headers: headers, payload: payload, timeout: timeout)
+        if let status = reply.status, status >= 400 {
+            throw JetStreamAPIError(code: status, errCode: nil, errorDescription: reply.headers?.statusDescription)
+        }
+        return try Self.decode(PubAck.self, from: reply.payload, operation: "publish to \(subject)")
+    }
+
+    // MARK: - Reading
+
+    /// The last message stored on `subject` (a stream with `allow_direct`), or `nil`
+    /// when the stream holds none on it. Its headers include `Nats-Sequence`.
+    public func directGetLast(stream: String, subject: String) async throws -> NATSMessage? {
+        let body = try JSONEncoder().encode(["last_by_subj": subject])
+        let reply = try await connection.request("\(apiPrefix).DIRECT.GET.\(stream)", payload: Array(body), timeout: timeout)
+        switch reply.status {
+        case nil: return reply
+        case 404: return nil
+        case let status?: throw JetStreamAPIError(code: status, errCode: nil, errorDescription: reply.headers?.statusDescription)
+        }
+    }
+
+    /// Creates a consumer on `stream` (ephemeral when `name` is nil).
+    public func createConsumer(stream: String, name: String? = nil, config: ConsumerConfig) async throws -> ConsumerInfo {
+        struct Request: Encodable {
+            var streamName: String
+            var config: ConsumerConfig
+            enum CodingKeys: String, CodingKey { case streamName = "stream_name", config }
+        }
+        var config = config
+        config.name = name
+        let operation = name.map { "CONSUMER.CREATE.\(stream).\($0)" } ?? "CONSUMER.CREATE.\(stream)"
+        return try await call(operation, Request(streamName: stream, config: config), as: ConsumerInfo.self)
+    }
+
+    public func deleteConsumer(stream: String, name: String) async throws {
+        struct Deleted: Decodable { var success: Bool }
+        _ = try await call("CONSUMER.DELETE.\(stream).\(name)", [String: String](), as: Deleted.self)
+    }
+}
+
+/// Any API answer that may carry an `error`.
+struct APIErrorEnvelope: Decodable { var error: JetStreamAPIError? }

@@ -1,0 +1,107 @@
+/// The JetStream API's documents that Tillflow uses, as JSON (durations in nanoseconds).
+
+/// A stream's configuration (the fields Tillflow sets; the server fills in the rest).
+public struct StreamConfig: Codable, Sendable, Equatable {
+    public var name: String
+    public var subjects: [String]?
+    /// `file` or `memory`.
+    public var storage: String = "file"
+    /// `limits`, `interest` or `workqueue`.
+    public var retention: String = "limits"
+    public var maxMsgs: Int64 = -1
+    public var maxBytes: Int64 = -1
+    /// Nanoseconds; 0 keeps messages for ever.
+    public var maxAge: Int64 = 0
+    /// Nanoseconds within which a repeated `Nats-Msg-Id` is not stored again.
+    public var duplicateWindow: Int64?
+    public var numReplicas: Int = 1
+    /// Lets `directGetLast` read without a consumer.
+    public var allowDirect: Bool?
+
+    public init(name: String, subjects: [String]?) {
+        self.name = name
+        self.subjects = subjects
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, subjects, storage, retention, maxMsgs = "max_msgs", maxBytes = "max_bytes", maxAge = "max_age"
+        case duplicateWindow = "duplicate_window", numReplicas = "num_replicas", allowDirect = "allow_direct"
+    }
+}
+
+public struct StreamState: Codable, Sendable, Equatable {
+    public var messages: UInt64
+    public var bytes: UInt64
+    public var firstSeq: UInt64
+    public var lastSeq: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case messages, bytes, firstSeq = "first_seq", lastSeq = "last_seq"
+    }
+}
+
+public struct StreamInfo: Decodable, Sendable {
+    public var config: StreamConfig
+    public var state: StreamState
+}
+
+/// What JetStream answers a publish with: where the message is stored.
+public struct PubAck: Decodable, Sendable, Equatable {
+    public var stream: String
+    public var seq: UInt64
+    /// The message's `Nats-Msg-Id` was seen within the duplicate window: not stored again.
+    public var duplicate: Bool?
+    public var domain: String?
+}
+
+/// A JetStream API error: `code` is HTTP-like, `errCode` JetStream's own (10059: stream
+/// not found, 10014: consumer not found, 10071: wrong last sequence).
+public struct JetStreamAPIError: Error, Decodable, Sendable, Equatable, CustomStringConvertible {
+    public var code: Int
+    public var errCode: Int?
+    public var errorDescription: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code, errCode = "err_code", errorDescription = "description"
+    }
+
+    public var description: String { "JetStream error \(code)\(errCode.map { "/\($0)" } ?? ""): \(errorDescription ?? "")" }
+
+    public static let streamNotFound = 10059
+    public static let consumerNotFound = 10014
+}
+
+/// A consumer's configuration: the fields an ordered reader from a start sequence needs.
+public struct ConsumerConfig: Codable, Sendable, Equatable {
+    public var name: String?
+    /// `all`, `last`, `new`, `by_start_sequence`.
+    public var deliverPolicy: String = "all"
+    public var optStartSeq: UInt64?
+    /// `none`, `all`, `explicit`.
+    public var ackPolicy: String = "none"
+    public var filterSubject: String?
+    public var filterSubjects: [String]?
+    /// Nanoseconds after which an unused ephemeral consumer is removed.
+    public var inactiveThreshold: Int64?
+    public var memStorage: Bool?
+    public var numReplicas: Int?
+    public var maxWaiting: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case name, deliverPolicy = "deliver_policy", optStartSeq = "opt_start_seq", ackPolicy = "ack_policy"
+        case filterSubject = "filter_subject", filterSubjects = "filter_subjects", inactiveThreshold = "inactive_threshold"
+        case memStorage = "mem_storage", numReplicas = "num_replicas", maxWaiting = "max_waiting"
+    }
+}
+
+public struct ConsumerInfo: Decodable, Sendable {
+    public var name: String
+    public var streamName: String
+    public var numPending: UInt64?
+
+    enum CodingKeys: String, CodingKey {
+        case name, streamName = "stream_name", numPending = "num_pending"
+    }
+}
