@@ -40,6 +40,10 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: optimized),
+        // Where the engine meets NATS: the JetStream source (and, to come, the output sink).
+        .target(name: "Connectors", dependencies: ["Dataflow", "NATS"], swiftSettings: optimized),
+        // For tests: a real nats-server on loopback.
+        .target(name: "NATSTestSupport", dependencies: []),
         // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
         .target(name: "Generators", dependencies: ["Dataflow", "Jobs"], swiftSettings: optimized),
         // The command line of any executable that runs jobs: `tillflow`'s and a user's own.
@@ -59,7 +63,8 @@ let package = Package(
         .testTarget(name: "DataflowTests", dependencies: ["Dataflow"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
-        .testTarget(name: "NATSTests", dependencies: ["NATS"]),
+        .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Jobs", "Generators", "NATSTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]

@@ -209,6 +209,17 @@ public final class JetStreamPullConsumer: Sendable {
         return (sseq, cseq)
     }
 
+    /// Reads from `sequence` on (a restored run's position): the consumer is made again
+    /// there, in the background; polls return nothing until it is.
+    public func reposition(to sequence: UInt64) {
+        state.withLockedValue { s in
+            s.nextSequence = max(1, sequence)
+            s.delivered = 0
+        }
+        _ = inbox.drain()
+        rebuild()
+    }
+
     /// Stops reading: the consumer is deleted, its inbox unsubscribed.
     public func stop() async {
         let consumer = state.withLockedValue { s -> String? in

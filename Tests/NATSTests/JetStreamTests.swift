@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NATS
+import NATSTestSupport
 
 /// The JetStream API Tillflow uses, against a real nats-server with JetStream.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct JetStreamTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NATS
+import NATSTestSupport
 
 /// The client against a real nats-server on loopback.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct NATSConnectionTests {

@@ -7,15 +7,19 @@
 public final class JobContext {
     public let graph: JobGraph
     public let inputs: [InputFile]
+    /// The line stream the job reads instead of files (a live run), if any.
+    public let lineStream: LineStreamInput?
     public let outputDirectory: String
     /// The checkpoint the run resumes from, if any.
     let resumingFrom: CheckpointManifest?
     /// The output files opened so far, by name, in the order opened.
     public private(set) var outputs: [(name: String, file: OutputFile)] = []
 
-    public init(graph: JobGraph, inputs: [InputFile], outputDirectory: String, resumingFrom: CheckpointManifest? = nil) {
+    public init(graph: JobGraph, inputs: [InputFile], lineStream: LineStreamInput? = nil, outputDirectory: String,
+                resumingFrom: CheckpointManifest? = nil) {
         self.graph = graph
         self.inputs = inputs
+        self.lineStream = lineStream
         self.outputDirectory = outputDirectory
         self.resumingFrom = resumingFrom
     }
@@ -33,5 +37,23 @@ public final class JobContext {
         let file = try OutputFile(path: outputDirectory + "/" + name, truncatingTo: length)
         outputs.append((name, file))
         return file
+    }
+}
+
+extension JobContext {
+    /// The name of each split of the input, by index (what a dead letter's `source`
+    /// starts with): the files' base names, or the stream's name.
+    public var inputNames: [String] { lineStream.map { [$0.name] } ?? inputs.map(\.baseName) }
+}
+
+/// A stream of lines a job reads instead of files: its name (a dead letter's `source` is
+/// `name:sequence`) and how to open it, once per build of the job.
+public struct LineStreamInput {
+    public let name: String
+    public let open: () throws -> any LineSource
+
+    public init(name: String, open: @escaping () throws -> any LineSource) {
+        self.name = name
+        self.open = open
     }
 }

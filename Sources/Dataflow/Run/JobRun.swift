@@ -16,6 +16,8 @@ public final class JobRun {
     public let job: any Job
     public let inputs: [InputFile]
     public let settings: RunSettings
+    /// The line stream the job reads instead of `inputs` (a live run).
+    public var lineStream: LineStreamInput?
 
     /// The operator id a run's statistics are checkpointed under (the name checkpoints
     /// have used for them since replay began: kept, so that they restore).
@@ -30,6 +32,7 @@ public final class JobRun {
     /// What a checkpoint must have been taken by to restore into this run: the job's
     /// name and settings and its inputs (path and size).
     public var identity: String {
+        if let lineStream { return "\(job.name) \(job.settings) stream: \(lineStream.name)" }
         let files = inputs.map { "\($0.path)(\(Directory.fileSize($0.path) ?? -1) bytes)" }.joined(separator: " ")
         return "\(job.name) \(job.settings) inputs: \(files)"
     }
@@ -95,8 +98,8 @@ public final class JobRun {
     private func build(on state: any StateBackend, resumingFrom manifest: CheckpointManifest?,
                        identity: String) throws -> (graph: JobGraph, context: JobContext, statistics: any RunStatistics) {
         let graph = JobGraph(state: state)
-        let context = JobContext(graph: graph, inputs: inputs, outputDirectory: settings.outputDirectory,
-                                 resumingFrom: manifest)
+        let context = JobContext(graph: graph, inputs: inputs, lineStream: lineStream,
+                                 outputDirectory: settings.outputDirectory, resumingFrom: manifest)
         let statistics = try job.build(context)
         graph.registerCheckpointed(Self.statisticsID, statistics)
         try graph.checkOperatorIDs()

@@ -6,7 +6,12 @@ extension JSONLinesSink where Record == DeadLetter {
     /// line. `each` sees every dead letter as it is written (for counts).
     public static func deadLetters(to file: OutputFile, inputs: [InputFile],
                                    each: @escaping (DeadLetter) -> Void = { _ in }) -> JSONLinesSink<DeadLetter> {
-        let names = inputs.map(\.baseName)
+        deadLetters(to: file, names: inputs.map(\.baseName), each: each)
+    }
+
+    /// Dead letters whose `source` names the split by `names[origin.fileIndex]`.
+    public static func deadLetters(to file: OutputFile, names: [String],
+                                   each: @escaping (DeadLetter) -> Void = { _ in }) -> JSONLinesSink<DeadLetter> {
         return JSONLinesSink(file: file, inputOrder: { $0.origin.order }) { letter, out in
             each(letter)
             letter.writeJSON(into: &out, sourceName: names[Int(letter.origin.fileIndex)])

@@ -30,8 +30,7 @@ public struct RetailJob: Job {
     /// feed the turnover windows and the inventory stage as the job has them. Opening the
     /// inputs here makes a missing or unreadable file fail before any output is written.
     public func build(_ context: JobContext) throws -> any RunStatistics {
-        let (stage, source) = try ValidationStage.reading(context.inputs, into: context.graph, options: options,
-                                                          mixed: kind.includesInventory)
+        let (stage, source) = try ValidationStage.reading(context, options: options, mixed: kind.includesInventory)
         let statistics = RetailStatistics(kind, source)
 
         // Above parallelism 1, the valid output and the turnover windows run on a thread of
@@ -44,7 +43,7 @@ public struct RetailJob: Job {
             if tx.validJSON.isEmpty { tx.writeJSON(into: &out) } else { out.append(contentsOf: tx.validJSON) }
         })
         let invalid = try context.output("invalid.jsonl")
-        stage.deadLetters.sink("invalid-sink", JSONLinesSink.deadLetters(to: invalid, inputs: context.inputs) {
+        stage.deadLetters.sink("invalid-sink", JSONLinesSink.deadLetters(to: invalid, names: context.inputNames) {
             statistics.invalidByReason[$0.rejection.reason, default: 0] += 1
         })
         if kind.includesTurnover { try wireTurnover(accepted, context, statistics) }

@@ -1,9 +1,10 @@
 import Dataflow
 
-/// The input files of a retail job, read in order and decoded (`TransactionDecoding`) on
-/// `parallelism` threads: batches of lines go round robin to the decoding workers and
-/// come back in input order, so everything downstream (dedup, watermarks, windows) sees
-/// exactly the sequence a single thread would have made.
+/// The input lines of a retail job (files read in order, or a live stream: any
+/// `LineSource`) decoded (`TransactionDecoding`) on `parallelism` threads: batches of
+/// lines go round robin to the decoding workers and come back in input order, so
+/// everything downstream (dedup, watermarks, windows) sees exactly the sequence a single
+/// thread would have made. A live stream with nothing new makes this source idle.
 ///
 /// Reading runs ahead of what the job has consumed, by at most a few batches per worker
 /// (`OrderedParallelMap`'s bound); so what this source reports and checkpoints is what it
@@ -15,8 +16,9 @@ import Dataflow
 /// order and gives the file's column layout to the workers with every later batch of the
 /// file; a header that lacks a required column stops the run with a one-line error, once
 /// the batches before it have been delivered. So does a failed read.
-public final class TransactionLineSource: Source, ReadCounting {
+public final class TransactionLineSource<Lines: LineSource>: Source, ReadCounting {
     public typealias Output = DecodedChunk
+    public typealias Offset = Lines.Offset
 
     /// Lines read and prepared in input order, on their way to a worker.
     struct LinesToDecode: @unchecked Sendable {
@@ -24,7 +26,7 @@ public final class TransactionLineSource: Source, ReadCounting {
         var csvLayout: CSVLayout?
         /// The header read with this batch, if it started a CSV file.
         var header: (file: Int32, bytes: [UInt8])?
-        var offset: FileOffset = .start
+        var offset: Lines.Offset
         var linesRead: Int64 = 0
         var bytesRead: Int64 = 0
         /// Why reading stopped here; an error is an immutable value once made.
@@ -36,24 +38,27 @@ public final class TransactionLineSource: Source, ReadCounting {
         var work: LinesToDecode
     }
 
-    public let files: [InputFile]
-    private var reader: FileLineSource
+    /// The name of each split of the lines (for errors about a CSV header).
+    public let inputNames: [String]
+    private var reader: Lines
     private let decoders: OrderedParallelMap<LinesToDecode, Decoded>
     private var readerDone = false
+    /// The reader had nothing at its last turn (a live stream between messages).
+    private var readerIdle = false
     /// The reader's CSV layouts: ahead of the job by the batches in flight.
     private var readerLayouts: [Int32: CSVLayout] = [:]
     /// Headers of the CSV files read, as of the last batch delivered (checkpointed).
     private var headers: [Int32: [UInt8]] = [:]
-    public private(set) var offset: FileOffset
+    public private(set) var offset: Lines.Offset
     /// Lines delivered so far, CSV headers included.
     public private(set) var linesRead: Int64 = 0
     /// Decompressed bytes delivered so far, over all files.
     public private(set) var bytesRead: Int64 = 0
 
     /// - Parameter parallelism: decoding threads; 1 decodes on the caller's thread.
-    public init(files: [InputFile], decoding: TransactionDecoding, parallelism: Int = 1, batchLines: Int = 4096) throws {
-        self.files = files
-        reader = try FileLineSource(files: files, batchLines: batchLines)
+    public init(lines: Lines, decoding: TransactionDecoding, parallelism: Int = 1) {
+        inputNames = lines.inputNames
+        reader = lines
         offset = reader.offset
         decoders = OrderedParallelMap(workers: parallelism > 1 ? parallelism : 0, label: "tillflow.decode") { work in
             guard work.failure == nil else { return Decoded(chunk: DecodedChunk(), work: work) }
@@ -63,7 +68,7 @@ public final class TransactionLineSource: Source, ReadCounting {
 
     public func poll() throws -> SourcePoll<DecodedChunk> {
         fill()
-        guard let decoded = decoders.next() else { return .end }
+        guard let decoded = decoders.next() else { return readerDone ? .end : .idle }
         let work = decoded.work
         if let failure = work.failure {
             decoders.discardAll()
@@ -76,16 +81,22 @@ public final class TransactionLineSource: Source, ReadCounting {
         return .batch(Batch(records: [decoded.chunk]))
     }
 
-    /// Reads until every worker has work queued or the input ends.
+    /// Reads until every worker has work queued, the input ends or has nothing now.
     private func fill() {
-        while !readerDone && !decoders.isFull {
-            var work = LinesToDecode()
+        readerIdle = false
+        while !readerDone && !readerIdle && !decoders.isFull {
+            var work = LinesToDecode(offset: offset)
             do {
-                guard let batch = try reader.next() else {
+                switch try reader.poll() {
+                case .end:
                     readerDone = true
                     return
+                case .idle:
+                    readerIdle = true
+                    return
+                case .batch(let batch):
+                    work.lines = batch.records
                 }
-                work.lines = batch.records
                 try takeHeader(of: &work)
                 work.offset = reader.offset
                 work.linesRead = reader.linesRead
@@ -105,7 +116,7 @@ public final class TransactionLineSource: Source, ReadCounting {
         let file = first.origin.fileIndex
         if readerLayouts[file] == nil {
             guard first.fullLength == first.origin.raw.count else {
-                throw JobError("\(files[Int(file)].baseName): the CSV header line is longer than \(LineReader.maxLineBytes) bytes")
+                throw JobError("\(inputNames[Int(file)]): the CSV header line is longer than \(LineReader.maxLineBytes) bytes")
             }
             let bytes = Array(first.origin.raw)
             readerLayouts[file] = try layout(of: bytes, file: file)
@@ -119,17 +130,18 @@ public final class TransactionLineSource: Source, ReadCounting {
         do {
             return try header.withUnsafeBytes { try CSVLayout(header: $0) }
         } catch {
-            throw JobError("\(files[Int(file)].baseName): \(error)")
+            throw JobError("\(inputNames[Int(file)]): \(error)")
         }
     }
 
     /// Continues from a delivered offset (recovery): work read ahead is dropped, and
     /// the reader starts again from there with the delivered headers.
-    public func seek(to offset: FileOffset) throws {
+    public func seek(to offset: Lines.Offset) throws {
         decoders.discardAll()
         reader.restoreCounts(linesRead: linesRead, bytesRead: bytesRead)
         try reader.seek(to: offset)
         readerDone = false
+        readerIdle = false
         try rebuildReaderLayouts()
         self.offset = offset
     }
@@ -163,10 +175,19 @@ extension TransactionLineSource: CheckpointedOperator {
         var restored: [Int32: [UInt8]] = [:]
         for _ in 0 ..< (try reader.readUInt32()) {
             let file = try reader.readInt32()
-            guard file >= 0, Int(file) < files.count else { throw StateDecodingError("CSV header of unknown file \(file)") }
+            guard file >= 0, Int(file) < inputNames.count else { throw StateDecodingError("CSV header of unknown file \(file)") }
             restored[file] = try reader.readBytes()
         }
         headers = restored
         try rebuildReaderLayouts()
+    }
+}
+
+extension TransactionLineSource where Lines == FileLineSource {
+    /// The input files, read in the order given.
+    public convenience init(files: [InputFile], decoding: TransactionDecoding, parallelism: Int = 1,
+                            batchLines: Int = 4096) throws {
+        self.init(lines: try FileLineSource(files: files, batchLines: batchLines), decoding: decoding,
+                  parallelism: parallelism)
     }
 }

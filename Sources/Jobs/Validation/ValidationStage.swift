@@ -22,12 +22,31 @@ public struct ValidationStage {
     ///
     /// - Parameter mixed: the lines carry inventory events as well as transactions.
     public static func reading(_ files: [InputFile], into graph: JobGraph, options: JobOptions,
-                               mixed: Bool = false) throws -> (stage: ValidationStage, source: TransactionLineSource) {
+                               mixed: Bool = false) throws -> (stage: ValidationStage, source: TransactionLineSource<FileLineSource>) {
+        try reading(lines: FileLineSource(files: files, batchLines: options.batchLines), into: graph, options: options,
+                    mixed: mixed)
+    }
+
+    /// Reads what the job is given: its line stream if it has one (a live run), else
+    /// its input files.
+    public static func reading(_ context: JobContext, options: JobOptions,
+                               mixed: Bool = false) throws -> (stage: ValidationStage, source: any ReadCounting) {
+        func open<Lines: LineSource>(_ lines: Lines) throws -> (stage: ValidationStage, source: any ReadCounting) {
+            let (stage, source) = try reading(lines: lines, into: context.graph, options: options, mixed: mixed)
+            return (stage, source)
+        }
+        if let stream = context.lineStream { return try open(try stream.open()) }
+        return try open(try FileLineSource(files: context.inputs, batchLines: options.batchLines))
+    }
+
+    /// Reads `lines` into `graph` through a `TransactionLineSource` (source `input`, its
+    /// CSV headers checkpointed as `validate`), and validates what it delivers.
+    public static func reading<Lines: LineSource>(lines: Lines, into graph: JobGraph, options: JobOptions,
+                                                  mixed: Bool = false) throws -> (stage: ValidationStage, source: TransactionLineSource<Lines>) {
         let decoding = TransactionDecoding(decoder: TransactionDecoder(totalMismatch: options.totalMismatch),
                                            inventory: mixed ? InventoryLineDecoder() : nil,
                                            writesValidJSON: options.parallelism > 1)
-        let source = try TransactionLineSource(files: files, decoding: decoding, parallelism: options.parallelism,
-                                               batchLines: options.batchLines)
+        let source = TransactionLineSource(lines: lines, decoding: decoding, parallelism: options.parallelism)
         let decoded = graph.source("input", source)
         graph.registerCheckpointed("validate", source)
         return (try ValidationStage(decoded: decoded, options: options, mixed: mixed), source)

