@@ -19,8 +19,9 @@ public final class NATSConnection: Sendable {
     let addresses: [ServerAddress]
     let group: any EventLoopGroup
     let state = NIOLockedValueBox(State())
-    /// The wildcard subject this connection's requests get their replies on.
-    let inboxPrefix: String
+    /// This connection's own prefix for reply subjects (`_INBOX.<unique>`): its requests'
+    /// replies come on `<prefix>.*`; other reply subjects may extend it.
+    public let inboxPrefix: String
 
     struct State {
         var channel: (any Channel)?

@@ -12,7 +12,7 @@ public final class CheckpointCoordinator {
     public let store: CheckpointStore
     let graph: JobGraph
     let job: String
-    let outputs: [(name: String, file: OutputFile)]
+    let outputs: [(name: String, file: any RecordOutput)]
     let intervalMs: Int64
     let now: () -> Int64
     private var nextID: UInt64
@@ -28,7 +28,7 @@ public final class CheckpointCoordinator {
     ///   - outputs: the files whose lengths each checkpoint commits, by name.
     ///   - resumedFrom: the checkpoint this run was restored from, if any.
     ///   - now: the processing-time clock in milliseconds (a logical one in tests).
-    public init(store: CheckpointStore, graph: JobGraph, job: String, outputs: [(name: String, file: OutputFile)],
+    public init(store: CheckpointStore, graph: JobGraph, job: String, outputs: [(name: String, file: any RecordOutput)],
                 intervalMs: Int64, resumedFrom: CheckpointManifest? = nil,
                 now: @escaping () -> Int64 = SystemClock.monotonicMs) throws {
         precondition(intervalMs > 0)
@@ -59,7 +59,7 @@ public final class CheckpointCoordinator {
         var lengths: [CheckpointManifest.OutputLength] = []
         for (name, file) in outputs {
             try file.sync()
-            lengths.append(.init(name: name, length: file.length))
+            lengths.append(.init(name: name, length: file.committedLength))
         }
         let id = nextID
         let manifest = try store.write(id: id, state: finished ? nil : graph.state) { files in

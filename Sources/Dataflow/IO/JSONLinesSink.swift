@@ -1,4 +1,4 @@
-/// Writes each record as one JSON line to a file.
+/// Writes each record as one JSON line to an output (a file, or a stream's subject).
 ///
 /// The encoder appends the record's line, `\n` included, to a reused buffer; the buffer
 /// goes to the file once per batch. Watermarks are not written.
@@ -8,14 +8,14 @@
 /// stream's progress has passed them (see `Batch.progress`) and writes them sorted by
 /// their input order.
 public final class JSONLinesSink<Record>: BatchConsumer {
-    let file: OutputFile
+    let file: any RecordOutput
     let encode: (Record, inout [UInt8]) -> Void
     let inputOrder: ((Record) -> InputOrder)?
     var buffer: [UInt8] = []
     var pending: [Record] = []
     public private(set) var recordsWritten: Int64 = 0
 
-    public init(file: OutputFile, inputOrder: ((Record) -> InputOrder)? = nil,
+    public init(file: any RecordOutput, inputOrder: ((Record) -> InputOrder)? = nil,
                 encode: @escaping (Record, inout [UInt8]) -> Void) {
         self.file = file
         self.encode = encode
@@ -53,7 +53,7 @@ public final class JSONLinesSink<Record>: BatchConsumer {
         buffer.removeAll(keepingCapacity: true)
         let encode = self.encode
         for record in records { encode(record, &buffer) }
-        try file.append(buffer)
+        try file.appendRows(buffer)
         recordsWritten += Int64(records.count)
     }
 
@@ -63,13 +63,13 @@ public final class JSONLinesSink<Record>: BatchConsumer {
     }
 }
 
-/// The file's bytes are the sink's real state: the checkpoint records the file's length
-/// (see `OutputFile`) and recovery cuts the file back to it. The sink itself keeps the
+/// The output's rows are the sink's real state: the checkpoint records the output's
+/// committed length (see `RecordOutput`) and recovery opens the output at it. The sink itself keeps the
 /// count of records written, and must hold no record back at a checkpoint.
 extension JSONLinesSink: CheckpointedOperator {
     public func snapshot(into writer: inout StateWriter) throws {
         guard pending.isEmpty else {
-            throw CheckpointError("the sink of \(file.path) holds \(pending.count) records at a checkpoint")
+            throw CheckpointError("the sink of \(file.outputName) holds \(pending.count) records at a checkpoint")
         }
         writer.write(recordsWritten)
     }

@@ -12,11 +12,15 @@ public final class JobContext {
     public let outputDirectory: String
     /// The checkpoint the run resumes from, if any.
     let resumingFrom: CheckpointManifest?
-    /// The output files opened so far, by name, in the order opened.
-    public private(set) var outputs: [(name: String, file: OutputFile)] = []
+    /// The outputs opened so far, by name, in the order opened.
+    public private(set) var outputs: [(name: String, file: any RecordOutput)] = []
+    /// Opens an output that is not a file of the output directory (a live run's
+    /// subjects): given the output's name and the length a checkpoint committed.
+    public let openOutput: ((String, Int64?) throws -> any RecordOutput)?
 
     public init(graph: JobGraph, inputs: [InputFile], lineStream: LineStreamInput? = nil, outputDirectory: String,
-                resumingFrom: CheckpointManifest? = nil) {
+                resumingFrom: CheckpointManifest? = nil, openOutput: ((String, Int64?) throws -> any RecordOutput)? = nil) {
+        self.openOutput = openOutput
         self.graph = graph
         self.inputs = inputs
         self.lineStream = lineStream
@@ -24,9 +28,10 @@ public final class JobContext {
         self.resumingFrom = resumingFrom
     }
 
-    /// Opens the output file `name` in the output directory: empty on a fresh run, cut
-    /// back to its committed length on a resumed one.
-    public func output(_ name: String) throws -> OutputFile {
+    /// Opens the output `name`: a file in the output directory, empty on a fresh run and
+    /// cut back to its committed length on a resumed one; or what `openOutput` makes of
+    /// it (a live run's subject).
+    public func output(_ name: String) throws -> any RecordOutput {
         var length: Int64? = nil
         if let checkpoint = resumingFrom {
             guard let committed = checkpoint.outputLength(name) else {
@@ -34,7 +39,8 @@ public final class JobContext {
             }
             length = committed
         }
-        let file = try OutputFile(path: outputDirectory + "/" + name, truncatingTo: length)
+        let file: any RecordOutput = try openOutput?(name, length)
+            ?? OutputFile(path: outputDirectory + "/" + name, truncatingTo: length)
         outputs.append((name, file))
         return file
     }

@@ -18,6 +18,9 @@ public final class JobRun {
     public let settings: RunSettings
     /// The line stream the job reads instead of `inputs` (a live run).
     public var lineStream: LineStreamInput?
+    /// Opens the job's outputs elsewhere than as files of the output directory (a live
+    /// run's subjects): given an output's name and the length a checkpoint committed.
+    public var openOutput: ((String, Int64?) throws -> any RecordOutput)?
 
     /// The operator id a run's statistics are checkpointed under (the name checkpoints
     /// have used for them since replay began: kept, so that they restore).
@@ -99,7 +102,7 @@ public final class JobRun {
                        identity: String) throws -> (graph: JobGraph, context: JobContext, statistics: any RunStatistics) {
         let graph = JobGraph(state: state)
         let context = JobContext(graph: graph, inputs: inputs, lineStream: lineStream,
-                                 outputDirectory: settings.outputDirectory, resumingFrom: manifest)
+                                 outputDirectory: settings.outputDirectory, resumingFrom: manifest, openOutput: openOutput)
         let statistics = try job.build(context)
         graph.registerCheckpointed(Self.statisticsID, statistics)
         try graph.checkOperatorIDs()
