@@ -53,7 +53,8 @@ let package = Package(
             swiftSettings: optimized),
         .executableTarget(
             name: "tillflow",
-            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", "NATS", "Connectors",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimized),
         .executableTarget(
             name: "example-big-baskets",

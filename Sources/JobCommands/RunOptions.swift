@@ -67,6 +67,11 @@ public struct StoppedBySignal: Error, CustomStringConvertible {
     public let signal: Int32
     public let checkpoint: UInt64
 
+    public init(signal: Int32, checkpoint: UInt64) {
+        self.signal = signal
+        self.checkpoint = checkpoint
+    }
+
     public var description: String {
         "stopped by \(signal == SIGTERM ? "SIGTERM" : "SIGINT") after checkpoint \(checkpoint); run the same command to resume"
     }

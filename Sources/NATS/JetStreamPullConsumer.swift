@@ -97,7 +97,6 @@ public final class JetStreamPullConsumer: Sendable {
             return s.consumer
         }
         if let old { try? await js.deleteConsumer(stream: stream, name: old) }
-        _ = inbox.drain()  // what the old consumer still had on its way
         try pullIfLow()
     }
 
@@ -114,23 +113,26 @@ public final class JetStreamPullConsumer: Sendable {
                     handle(status: status, message)
                     continue
                 }
-                guard let (sequence, delivered) = Self.sequences(ofReply: message.replyTo) else { continue }
-                let accepted = state.withLockedValue { s -> Bool in
+                guard let (sequence, delivered, from) = Self.sequences(ofReply: message.replyTo) else { continue }
+                enum Verdict { case take, ignore, lost }
+                let verdict = state.withLockedValue { s -> Verdict in
+                    // A message of a consumer made before (a rebuild, a reposition) is not ours.
+                    guard !s.rebuilding, from == s.consumer else { return .ignore }
                     s.lastActivity = .now
-                    guard !s.rebuilding, sequence >= s.nextSequence else { return false }
-                    if s.delivered != 0 && delivered != s.delivered + 1 {
-                        return false  // the consumer lost its way: made again below
-                    }
+                    // Each consumer delivers 1, 2, 3, ...: anything else means a message
+                    // was lost on the way, and the consumer is made again where we stand.
+                    guard delivered == s.delivered + 1, sequence >= s.nextSequence else { return .lost }
                     s.delivered = delivered
                     s.nextSequence = sequence + 1
                     s.owed = Swift.max(0, s.owed - 1)
-                    return true
+                    return .take
                 }
-                if accepted {
+                switch verdict {
+                case .take:
                     out.append(JetStreamMessage(subject: message.subject, headers: message.headers, payload: message.payload,
                                                 streamSequence: sequence))
-                } else if !state.withLockedValue({ $0.rebuilding }) && sequence >= nextSequence {
-                    rebuild()
+                case .lost: rebuild()
+                case .ignore: break
                 }
             }
         }
@@ -197,26 +199,22 @@ public final class JetStreamPullConsumer: Sendable {
         }
     }
 
-    /// The stream sequence and the consumer's delivery count from a message's reply
-    /// subject: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or
-    /// with a domain and account hash before the stream (12 tokens or more).
-    static func sequences(ofReply reply: String?) -> (stream: UInt64, consumer: UInt64)? {
+    /// The stream sequence, the consumer's delivery sequence and the consumer's name from
+    /// a message's reply subject: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`,
+    /// or with a domain and account hash before the stream (12 tokens or more).
+    static func sequences(ofReply reply: String?) -> (stream: UInt64, consumer: UInt64, name: String)? {
         guard let reply else { return nil }
         let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
         guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
         let base = tokens.count >= 12 ? 4 : 2
         guard let sseq = UInt64(tokens[base + 3]), let cseq = UInt64(tokens[base + 4]) else { return nil }
-        return (sseq, cseq)
+        return (sseq, cseq, String(tokens[base + 1]))
     }
 
     /// Reads from `sequence` on (a restored run's position): the consumer is made again
     /// there, in the background; polls return nothing until it is.
     public func reposition(to sequence: UInt64) {
-        state.withLockedValue { s in
-            s.nextSequence = max(1, sequence)
-            s.delivered = 0
-        }
-        _ = inbox.drain()
+        state.withLockedValue { s in s.nextSequence = max(1, sequence) }
         rebuild()
     }
 

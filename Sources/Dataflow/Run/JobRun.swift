@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One run of a job over its inputs, from wherever its newest checkpoint left it to the
 /// end: the lifecycle every command that runs a job shares.
 ///
@@ -47,7 +51,8 @@ public final class JobRun {
     ///   graph, with the run's progress: the moment to show progress, or to stop cleanly
     ///   (take `progress.checkpoint()`, then throw).
     @discardableResult
-    public func run(afterBatch: (RunProgress) throws -> Void = { _ in }) throws -> RunReport {
+    public func run(afterBatch: (RunProgress) throws -> Void = { _ in },
+                    whenIdle: (RunProgress) throws -> Void = { _ in usleep(1_000) }) throws -> RunReport {
         let started = SystemClock.microseconds()
         let lock = try StateDirectoryLock(directory: settings.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
@@ -77,6 +82,10 @@ public final class JobRun {
                 try JobRunner(built.graph).run(afterBatch: { _ in
                     try checkpoints.checkpointIfDue()
                     try afterBatch(progress)
+                }, whenIdle: {
+                    // An idle live input still gets its checkpoints and its chance to stop.
+                    try checkpoints.checkpointIfDue()
+                    try whenIdle(progress)
                 })
                 try checkpoints.checkpoint(finished: true)
             } catch {

@@ -48,6 +48,7 @@ public struct RetailJob: Job {
         })
         if kind.includesTurnover { try wireTurnover(accepted, context, statistics) }
         stage.clockMarks.sink("clock-mark-count", CountingSink { statistics.clockMarks += $0 })
+        stage.valid.sink("validation-watermark", WatermarkProbe { statistics.validationWatermark = $0 })
         if kind.includesInventory {
             try wireInventory(stage.valid, stage.inventoryEvents!, stage.clockMarks, context, statistics)
         }
@@ -117,6 +118,15 @@ public struct RetailJob: Job {
             row.writeJSON(into: &out)
         })
     }
+}
+
+/// Tells the watermark a stream has reached (for a live node deciding whether a clock
+/// mark would move it) and keeps nothing.
+final class WatermarkProbe<Record>: BatchConsumer {
+    let reached: (Watermark) -> Void
+    init(_ reached: @escaping (Watermark) -> Void) { self.reached = reached }
+    func consume(_ batch: Batch<Record>) { if let w = batch.finalWatermark { reached(w) } }
+    func finish() {}
 }
 
 /// Counts the records of a stream (for statistics) and keeps nothing.

@@ -20,6 +20,9 @@ public final class RetailStatistics: RunStatistics {
     public internal(set) var availabilityRows: Int64 = 0
     /// Clock marks among the lines: not records (live.md section 1), so not counted as read.
     public internal(set) var clockMarks: Int64 = 0
+    /// The validation stage's watermark as its output last carried it (not checkpointed:
+    /// a restored run learns it again from its first batches).
+    public internal(set) var validationWatermark = Watermark.initial
 
     init(_ kind: JobKind, _ source: any ReadCounting) {
         self.kind = kind
