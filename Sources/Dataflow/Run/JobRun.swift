@@ -51,8 +51,16 @@ public final class JobRun {
     ///   graph, with the run's progress: the moment to show progress, or to stop cleanly
     ///   (take `progress.checkpoint()`, then throw).
     @discardableResult
-    public func run(afterBatch: (RunProgress) throws -> Void = { _ in },
-                    whenIdle: (RunProgress) throws -> Void = { _ in usleep(1_000) }) throws -> RunReport {
+    public func run(afterBatch: (RunProgress) throws -> Void = { _ in }) throws -> RunReport {
+        try run(afterBatch: afterBatch, whenIdle: { _ in usleep(1_000) })
+    }
+
+    /// Runs the job as `run(afterBatch:)` does, calling `whenIdle` whenever every source
+    /// left has nothing now (a live input between messages): the moment to stop, or to
+    /// pause a little before asking again. Checkpoints fall due while idle too.
+    @discardableResult
+    public func run(afterBatch: (RunProgress) throws -> Void,
+                    whenIdle: (RunProgress) throws -> Void) throws -> RunReport {
         let started = SystemClock.microseconds()
         let lock = try StateDirectoryLock(directory: settings.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
