@@ -87,7 +87,9 @@ public final class JetStreamSubjectOutput: RecordOutput {
             for ack in arrived {
                 guard let n = ack.subject.split(separator: ".").last.flatMap({ Int64($0) }) else { continue }
                 if let status = ack.status, status == 503 { continue }  // no stream yet (a restarting server): sent again
-                if let error = try? JSONDecoder().decode(APIErrorReply.self, from: Data(ack.payload)).error {
+                do {
+                    _ = try JetStream.acknowledgement(ack.payload, of: subject)
+                } catch {
                     throw JobError("publishing row \(n) to \(subject): \(error)")
                 }
                 unacknowledged[n] = nil
@@ -99,6 +101,4 @@ public final class JetStreamSubjectOutput: RecordOutput {
         try sync()
         try? js.connection.unsubscribe(acks)
     }
-
-    struct APIErrorReply: Decodable { var error: JetStreamAPIError? }
 }

@@ -69,7 +69,13 @@ public struct JetStream: Sendable {
         if let status = reply.status, status >= 400 {
             throw JetStreamAPIError(code: status, errCode: nil, errorDescription: reply.headers?.statusDescription)
         }
-        return try Self.decode(PubAck.self, from: reply.payload, operation: "publish to \(subject)")
+        return try Self.acknowledgement(reply.payload, of: subject)
+    }
+
+    /// Reads JetStream's answer to a publish on `subject`: where the message is stored,
+    /// or the API's error (for publishes whose answers come on a subscription of one's own).
+    public static func acknowledgement(_ payload: [UInt8], of subject: String) throws -> PubAck {
+        try decode(PubAck.self, from: payload, operation: "publish to \(subject)")
     }
 
     // MARK: - Reading

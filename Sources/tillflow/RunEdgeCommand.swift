@@ -51,15 +51,7 @@ struct RunEdge: ParsableCommand {
         let directory = stateDir ?? "tillflow-state/\(node)"
         let connection = try connect(NATSConnectionOptions(servers: nats.split(separator: ",").map(String.init)))
         let js = JetStream(connection)
-        try blockingWait {
-            var input = StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"])
-            input.duplicateWindow = 120_000_000_000
-            _ = try await js.ensureStream(input)
-            var output = StreamConfig(name: "TILLFLOW_OUT", subjects: ["tillflow.out.>", "tillflow.job.>"])
-            output.duplicateWindow = 120_000_000_000
-            output.allowDirect = true
-            _ = try await js.ensureStream(output)
-        }
+        try blockingWait { try await TillflowStreams.ensure(js) }
         let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1) }
 
         var settings = RunSettings(outputDirectory: directory, stateDirectory: directory)
@@ -114,29 +106,5 @@ struct RunEdge: ParsableCommand {
                 delayMs = min(delayMs * 2, 5_000)
             }
         }
-    }
-}
-
-/// The clock marks an edge node writes into its own input (live.md section 3): every
-/// interval of wall-clock time, `{"clock": now - lag}`, when that would raise the
-/// validation stage's watermark.
-struct ClockMarks {
-    let connection: NATSConnection
-    let subject: String
-    let intervalMs: Int64
-    let lagMs: Int64
-    let outOfOrdernessMs: Int64
-    var lastAt: Int64 = 0
-    var lastClock: Int64 = .min
-
-    mutating func publishIfDue(watermark: Watermark) {
-        guard intervalMs > 0 else { return }
-        let now = SystemClock.wallMs()
-        guard now - lastAt >= intervalMs else { return }
-        lastAt = now
-        let clock = now - lagMs
-        guard clock > lastClock, Watermark(clock - outOfOrdernessMs) > watermark else { return }
-        lastClock = clock
-        try? connection.publish(subject, payload: Array("{\"clock\":\(clock)}".utf8))
     }
 }

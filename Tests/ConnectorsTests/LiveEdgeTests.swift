@@ -1,7 +1,6 @@
 import Connectors
 import Dataflow
 import Foundation
-import Generators
 import Jobs
 import NATS
 import NATSTestSupport
@@ -11,44 +10,15 @@ import Testing
 /// what `replay edge` writes for the same lines in the same order, byte for byte, but
 /// for a dead letter's `source` (`TILLFLOW_IN:<sequence>` instead of `<file>:<line>`).
 @Suite(.serialized, .timeLimit(.minutes(3))) struct LiveEdgeTests {
-    static let outputs = ["valid.jsonl", "invalid.jsonl", "turnover.jsonl", "rollup.jsonl", "late.jsonl",
-                          "decisions.jsonl", "alerts.jsonl", "availability.jsonl"]
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// A generated inventory stream with clock marks (`scripts/add-clock-marks.py`).
-    func markedStream(in directory: String, count: Int) throws -> String {
-        let plain = directory + "/plain.jsonl", marked = directory + "/edge.jsonl"
-        _ = try InventoryGenerator.write(InventoryGeneratorConfig(locations: 5, skus: 40, count: count, seed: 3,
-                                                                  invalidFraction: 0.02), to: plain)
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        script.arguments = ["python3", Self.root + "/scripts/add-clock-marks.py", plain, marked, "--every", "40"]
-        try script.run()
-        script.waitUntilExit()
-        #expect(script.terminationStatus == 0)
-        return marked
-    }
-
     @Test func theEdgeJobOverTheStreamWritesWhatReplayWritesOverTheFile() async throws {
-        let directory = NSTemporaryDirectory() + "tillflow-live-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = try markedStream(in: directory, count: 4_000)
-        // Bytes, not text: some generated lines are not UTF-8, and must reach the stream as they are.
-        let lines = [UInt8](FileManager.default.contents(atPath: input)!).split(separator: 10, omittingEmptySubsequences: false)
-            .dropLast().map(Array.init)
-
-        var fileSettings = RunSettings(outputDirectory: directory + "/file")
-        fileSettings.backend = .memory
-        try JobRun(job: RetailJob(.edge), inputs: [InputFile(path: input)], settings: fileSettings).run()
+        let f = try LiveFixture(count: 4_000); defer { f.remove() }
+        let (directory, lines) = (f.directory, f.lines)
+        try f.replay()
 
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
-        var config = StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"])
-        config.duplicateWindow = 120_000_000_000
-        _ = try await js.ensureStream(config)
+        _ = try await js.ensureStream(TillflowStreams.input)
         for line in lines { try nc.publish("tillflow.in.store-0001.pos", payload: line) }
         try await nc.flush()
         let deadline = Date().addingTimeInterval(20)
@@ -69,12 +39,8 @@ import Testing
         let marks = lines.filter { line in line.withUnsafeBytes { ClockMark.time(ofLine: $0) != nil } }.count
         #expect(marks > 10 && report.statistics.recordsRead == Int64(lines.count - marks))
 
-        for name in Self.outputs {
-            var expected = FileManager.default.contents(atPath: directory + "/file/" + name) ?? Data()
-            if name == "invalid.jsonl" {
-                expected = Data(String(decoding: expected, as: UTF8.self)
-                    .replacingOccurrences(of: "\"source\":\"edge.jsonl:", with: "\"source\":\"TILLFLOW_IN:").utf8)
-            }
+        for name in LiveFixture.outputs {
+            let expected = f.replayed(name)
             let found = FileManager.default.contents(atPath: directory + "/live/" + name) ?? Data()
             #expect(found == expected, "\(name): \(found.count) bytes live, \(expected.count) from the file")
             if ["valid.jsonl", "invalid.jsonl", "turnover.jsonl", "decisions.jsonl", "availability.jsonl"].contains(name) {
@@ -90,27 +56,18 @@ import Testing
     /// output subject holds `Tillflow-Seq` 1, 2, 3, ... once each, and its rows are the
     /// lines `replay edge` writes.
     @Test func aRunCutShortAndRunAgainPublishesEveryRowExactlyOnce() async throws {
-        let directory = NSTemporaryDirectory() + "tillflow-live-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = try markedStream(in: directory, count: 3_000)
-        let lines = [UInt8](FileManager.default.contents(atPath: input)!).split(separator: 10, omittingEmptySubsequences: false)
-            .dropLast().map(Array.init)
-        var fileSettings = RunSettings(outputDirectory: directory + "/file")
-        fileSettings.backend = .memory
-        try JobRun(job: RetailJob(.edge), inputs: [InputFile(path: input)], settings: fileSettings).run()
+        let f = try LiveFixture(count: 3_000); defer { f.remove() }
+        let (directory, lines) = (f.directory, f.lines)
+        try f.replay()
 
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
-        var inConfig = StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"])
-        inConfig.duplicateWindow = 120_000_000_000
-        _ = try await js.ensureStream(inConfig)
-        var outConfig = StreamConfig(name: "TILLFLOW_OUT", subjects: ["tillflow.out.>", "tillflow.job.>"])
+        _ = try await js.ensureStream(TillflowStreams.input)
+        var outConfig = TillflowStreams.output
         // A duplicate window of 100 ms (the least): what keeps a row from being stored twice is the
         // output skipping what the stream holds, as after a downtime longer than 2 minutes.
         outConfig.duplicateWindow = 100_000_000
-        outConfig.allowDirect = true
         _ = try await js.ensureStream(outConfig)
         for line in lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
 
@@ -152,27 +109,8 @@ import Testing
             await consumer.stop()
         }
 
-        for name in Self.outputs {
-            let subject = "tillflow.out.store-0001.\(name.dropLast(6))"
-            var expected = String(decoding: FileManager.default.contents(atPath: directory + "/file/" + name) ?? Data(), as: UTF8.self)
-            if name == "invalid.jsonl" {
-                expected = expected.replacingOccurrences(of: "\"source\":\"edge.jsonl:", with: "\"source\":\"TILLFLOW_IN:")
-            }
-            let rows = expected.split(separator: "\n").map(String.init)
-            let reader = try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_OUT", startSequence: 1,
-                                                               filterSubjects: [subject], batch: 500)
-            var got: [JetStreamMessage] = []
-            let deadline = Date().addingTimeInterval(20)
-            while got.count < rows.count && Date() < deadline {
-                let more = try reader.poll()
-                if more.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
-                got += more
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            got += try reader.poll()  // nothing more may come
-            await reader.stop()
-            #expect(got.map { $0.headers?["Tillflow-Seq"] } == (0 ..< rows.count).map { String($0 + 1) }, "\(subject)")
-            #expect(got.map { String(decoding: $0.payload, as: UTF8.self) } == rows, "\(subject)")
+        for name in LiveFixture.outputs {
+            try await LiveFixture.expectExactlyOnce(f.replayedRows(name), on: "tillflow.out.store-0001.\(name.dropLast(6))", in: js)
         }
         await nc.close()
     }

@@ -15,7 +15,7 @@ import Testing
 let T0: Int64 = 1_795_219_200_000
 @Suite(.serialized, .timeLimit(.minutes(4))) struct RunEdgeTests {
     static var binary: String {
-        ProcessInfo.processInfo.environment["TILLFLOW_BIN"] ?? LiveEdgeTests.root + "/.build/debug/tillflow"
+        ProcessInfo.processInfo.environment["TILLFLOW_BIN"] ?? LiveFixture.root + "/.build/debug/tillflow"
     }
 
     func launch(_ arguments: [String]) throws -> Process {
@@ -39,41 +39,23 @@ let T0: Int64 = 1_795_219_200_000
     }
 
     @Test func killedAtRandomAndStartedAgainItPublishesEveryRowOnce() async throws {
-        let directory = NSTemporaryDirectory() + "tillflow-run-edge-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let input = try LiveEdgeTests().markedStream(in: directory, count: 3_000)
         // A live run has no end of input: a last mark, days ahead, fires and expires
         // everything the end of a replay would, in both.
-        let end = FileHandle(forWritingAtPath: input)!
-        end.seekToEndOfFile()
-        end.write(Data("{\"clock\":\(T0 + 30 * 86_400_000)}\n".utf8))
-        try end.close()
-        let lines = [UInt8](FileManager.default.contents(atPath: input)!).split(separator: 10, omittingEmptySubsequences: false)
-            .dropLast().map(Array.init)
-        var fileSettings = RunSettings(outputDirectory: directory + "/file")
-        fileSettings.backend = .memory
-        try JobRun(job: RetailJob(.edge), inputs: [InputFile(path: input)], settings: fileSettings).run()
+        let f = try LiveFixture(count: 3_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        try f.replay()
         var expected: [String: [String]] = [:]
-        for name in LiveEdgeTests.outputs {
-            var text = String(decoding: FileManager.default.contents(atPath: directory + "/file/" + name) ?? Data(), as: UTF8.self)
-            if name == "invalid.jsonl" {
-                text = text.replacingOccurrences(of: "\"source\":\"edge.jsonl:", with: "\"source\":\"TILLFLOW_IN:")
-            }
-            expected["tillflow.out.store-0001." + name.replacingOccurrences(of: ".jsonl", with: "")] =
-                text.split(separator: "\n").map(String.init)
+        for name in LiveFixture.outputs {
+            expected["tillflow.out.store-0001." + name.replacingOccurrences(of: ".jsonl", with: "")] = f.replayedRows(name)
         }
         let subjects = expected.keys.sorted()
 
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
-        var inConfig = StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"])
-        inConfig.duplicateWindow = 120_000_000_000
-        _ = try await js.ensureStream(inConfig)
-        for line in lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+        _ = try await js.ensureStream(TillflowStreams.input)
+        for line in f.lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
 
-        let arguments = ["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", directory + "/state",
+        let arguments = ["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
                          "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "64", "--parallelism", "2"]
         var rng = SystemRandomNumberGenerator()
         for _ in 1 ... 4 {
@@ -96,26 +78,7 @@ let T0: Int64 = 1_795_219_200_000
         #expect(said.contains("stopped by SIGTERM"), "\(said)")
 
         for subject in subjects {
-            let rows = expected[subject]!
-            let reader = try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_OUT", startSequence: 1,
-                                                               filterSubjects: [subject], batch: 500)
-            var got: [JetStreamMessage] = []
-            let readBy = Date().addingTimeInterval(20)
-            while got.count < rows.count && Date() < readBy {
-                let more = try reader.poll()
-                if more.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
-                got += more
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            got += try reader.poll()
-            await reader.stop()
-            #expect(got.map { $0.headers?["Tillflow-Seq"] } == (0 ..< rows.count).map { String($0 + 1) },
-                    "\(subject): \(got.count) rows, \(rows.count) expected")
-            #expect(got.map { String(decoding: $0.payload, as: UTF8.self) } == rows, "\(subject)")
-            let texts = got.map { String(decoding: $0.payload, as: UTF8.self) }
-            if texts != rows, let i = zip(texts, rows).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                print("DIFF \(subject) at \(i): got \(texts[i].prefix(200)) expected \(rows[i].prefix(200)) counts \(texts.count)/\(rows.count)")
-            }
+            try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
         }
         await nc.close()
     }
