@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -40,8 +45,22 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: optimized),
-        // Where the engine meets NATS: the JetStream source (and, to come, the output sink).
-        .target(name: "Connectors", dependencies: ["Dataflow", "NATS"], swiftSettings: optimized),
+        // Where the engine meets NATS: the JetStream line source and the exactly-once subject output.
+        .target(name: "Connectors", dependencies: ["Dataflow", "NATS", .product(name: "CoreMetrics", package: "swift-metrics")],
+                swiftSettings: optimized),
+        // A live node's service: the job under swift-service-lifecycle, the HTTP ingest and
+        // status endpoints (Hummingbird), its metrics (swift-metrics, Prometheus text).
+        .target(
+            name: "LiveNode",
+            dependencies: ["Dataflow", "Jobs", "NATS", "Connectors",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: optimized),
         // For tests: a real nats-server on loopback.
         .target(name: "NATSTestSupport", dependencies: []),
         // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
@@ -53,8 +72,11 @@ let package = Package(
             swiftSettings: optimized),
         .executableTarget(
             name: "tillflow",
-            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", "NATS", "Connectors",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", "NATS", "Connectors", "LiveNode",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: optimized),
         .executableTarget(
             name: "example-big-baskets",
@@ -65,7 +87,7 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
         .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Jobs", "Generators", "NATSTestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "Jobs", "Generators", "NATSTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,10 +3,12 @@ import NATS
 /// The streams of live.md section 2, as a node creates them when missing: file storage,
 /// no message limit, a duplicate window of 2 minutes.
 public enum TillflowStreams {
-    /// `TILLFLOW_IN`: every location's records and clock marks (`tillflow.in.>`).
+    /// `TILLFLOW_IN`: every location's records and clock marks (`tillflow.in.>`), also
+    /// readable by direct get (a location's last record, without a consumer).
     public static var input: StreamConfig {
         var config = StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"])
         config.duplicateWindow = 120_000_000_000
+        config.allowDirect = true
         return config
     }
 

@@ -72,6 +72,19 @@ public struct JetStream: Sendable {
         return try Self.acknowledgement(reply.payload, of: subject)
     }
 
+    /// Publishes messages in their order without waiting for each one's answer, then
+    /// returns every acknowledgement in that order: stored in order, in one round trip.
+    /// A message JetStream refused throws (the first such refusal), once all answered.
+    public func publish(_ messages: [NATSRequest]) async throws -> [PubAck] {
+        let replies = try await connection.requests(messages, timeout: timeout)
+        return try zip(messages, replies).map { message, reply in
+            if let status = reply.status, status >= 400 {
+                throw JetStreamAPIError(code: status, errCode: nil, errorDescription: reply.headers?.statusDescription)
+            }
+            return try Self.acknowledgement(reply.payload, of: message.subject)
+        }
+    }
+
     /// Reads JetStream's answer to a publish on `subject`: where the message is stored,
     /// or the API's error (for publishes whose answers come on a subscription of one's own).
     public static func acknowledgement(_ payload: [UInt8], of subject: String) throws -> PubAck {

@@ -38,6 +38,8 @@ public final class JetStreamPullConsumer: Sendable {
         var nextSequence: UInt64
         /// The consumer's delivery count of the last message (a jump is a lost consumer).
         var delivered: UInt64 = 0
+        /// What the server said, with the last message taken, of the messages after it.
+        var pending: UInt64 = 0
         var lastActivity = ContinuousClock.now
         var rebuilding = false
         var failure: (any Error)?
@@ -113,7 +115,7 @@ public final class JetStreamPullConsumer: Sendable {
                     handle(status: status, message)
                     continue
                 }
-                guard let (sequence, delivered, from) = Self.sequences(ofReply: message.replyTo) else { continue }
+                guard let (sequence, delivered, from, pending) = Self.sequences(ofReply: message.replyTo) else { continue }
                 enum Verdict { case take, ignore, lost }
                 let verdict = state.withLockedValue { s -> Verdict in
                     // A message of a consumer made before (a rebuild, a reposition) is not ours.
@@ -124,6 +126,7 @@ public final class JetStreamPullConsumer: Sendable {
                     guard delivered == s.delivered + 1, sequence >= s.nextSequence else { return .lost }
                     s.delivered = delivered
                     s.nextSequence = sequence + 1
+                    s.pending = pending
                     s.owed = Swift.max(0, s.owed - 1)
                     return .take
                 }
@@ -170,8 +173,12 @@ public final class JetStreamPullConsumer: Sendable {
         guard let consumer = request else { return }
         let body = "{\"batch\":\(batch),\"expires\":\(Self.expires.components.seconds * 1_000_000_000),"
             + "\"idle_heartbeat\":\(Self.heartbeat.components.seconds * 1_000_000_000)}"
-        try js.connection.publish("\(js.apiPrefix).CONSUMER.MSG.NEXT.\(stream).\(consumer)", replyTo: deliverSubject,
-                                  payload: Array(body.utf8))
+        do {
+            try js.connection.publish("\(js.apiPrefix).CONSUMER.MSG.NEXT.\(stream).\(consumer)", replyTo: deliverSubject,
+                                      payload: Array(body.utf8))
+        } catch NATSError.cannotConnect(_) {
+            // Disconnected: what is owed does not come, and the silence makes the consumer again.
+        }
     }
 
     /// Makes the consumer again at the next sequence, in the background.
@@ -199,17 +206,23 @@ public final class JetStreamPullConsumer: Sendable {
         }
     }
 
-    /// The stream sequence, the consumer's delivery sequence and the consumer's name from
-    /// a message's reply subject: `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`,
-    /// or with a domain and account hash before the stream (12 tokens or more).
-    static func sequences(ofReply reply: String?) -> (stream: UInt64, consumer: UInt64, name: String)? {
+    /// The stream sequence, the consumer's delivery sequence, the consumer's name and the
+    /// messages pending after this one from a message's reply subject:
+    /// `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or with a
+    /// domain and account hash before the stream (12 tokens or more).
+    static func sequences(ofReply reply: String?) -> (stream: UInt64, consumer: UInt64, name: String, pending: UInt64)? {
         guard let reply else { return nil }
         let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
         guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
         let base = tokens.count >= 12 ? 4 : 2
         guard let sseq = UInt64(tokens[base + 3]), let cseq = UInt64(tokens[base + 4]) else { return nil }
-        return (sseq, cseq, String(tokens[base + 1]))
+        return (sseq, cseq, String(tokens[base + 1]), UInt64(tokens[base + 6]) ?? 0)
     }
+
+    /// The messages of the stream (of the filter's subjects) after the last one taken,
+    /// as the server counted them when it delivered that one: the reader's lag, as of
+    /// its last message.
+    public var messagesBehind: UInt64 { state.withLockedValue { $0.pending } }
 
     /// Reads from `sequence` on (a restored run's position): the consumer is made again
     /// there, in the background; polls return nothing until it is.

@@ -41,6 +41,8 @@ public final class NATSConnection: Sendable {
         var reconnecting = false
         /// The last `-ERR` the server sent that did not end the connection.
         var lastError: String?
+        /// Connections made so far: 1 after connecting, one more per reconnection.
+        var generation = 0
     }
 
     init(options: NATSConnectionOptions, group: any EventLoopGroup) throws(NATSError) {
@@ -67,18 +69,25 @@ public final class NATSConnection: Sendable {
     /// Whether a connection to a server is up now.
     public var isConnected: Bool { state.withLockedValue { $0.channel != nil } }
 
+    /// How many times a connection was made: 1 once connected, one more per
+    /// reconnection. A publisher that needs its messages stored in order sees a change,
+    /// and sends again what was not acknowledged before anything new.
+    public var generation: Int { state.withLockedValue { $0.generation } }
+
     /// The last `-ERR` that did not end the connection (a permissions violation).
     public var lastServerError: String? { state.withLockedValue { $0.lastError } }
 
     // MARK: - Connecting
 
-    /// Tries the servers in order once; throws the last failure if none answers.
-    func establish() async throws {
+    /// Tries the servers in order once, and says which answered; throws the failures if
+    /// none did.
+    @discardableResult
+    func establish() async throws -> ServerAddress {
         var failures: [String] = []
         for address in addresses {
             do {
                 try await open(address)
-                return
+                return address
             } catch {
                 failures.append("\(address): \(error)")
             }
@@ -144,6 +153,7 @@ public final class NATSConnection: Sendable {
         let closed = state.withLockedValue { s in
             guard !s.closed else { return true }
             s.channel = channel
+            s.generation += 1
             s.pending.clear()
             s.writeScheduled = false
             return false
@@ -171,6 +181,9 @@ public final class NATSConnection: Sendable {
         let (waiters, reconnect) = state.withLockedValue { s -> ([EventLoopPromise<Void>], Bool) in
             guard s.channel === channel else { return ([], false) }
             s.channel = nil
+            // Without a reconnect buffer nothing unwritten outlives the connection: a
+            // publisher's later messages never overtake its lost ones.
+            if options.reconnectBufferBytes == 0 { s.pending.clear() }
             let waiters = s.pongWaiters
             s.pongWaiters = []
             let reconnect = !s.closed && options.reconnect && !s.reconnecting
@@ -179,6 +192,7 @@ public final class NATSConnection: Sendable {
         }
         for w in waiters { w.fail(NATSError.closed) }
         if reconnect {
+            options.onConnectionChange?(.lost)
             Task { await self.reconnectLoop() }
         } else if !options.reconnect {
             endAll()
@@ -190,8 +204,9 @@ public final class NATSConnection: Sendable {
         while !state.withLockedValue({ $0.closed }) {
             try? await Task.sleep(for: delay)
             do {
-                try await establish()
+                let address = try await establish()
                 state.withLockedValue { $0.reconnecting = false }
+                options.onConnectionChange?(.restored(server: address.description))
                 return
             } catch {
                 delay = min(delay * 2, options.maxReconnectDelay)
@@ -204,9 +219,12 @@ public final class NATSConnection: Sendable {
 
     /// Publishes a message (at most once: it is on its way when this returns, not yet
     /// at the server). Throws for a payload over `max_payload`, a subject or header
-    /// that cannot be written, or a closed connection.
+    /// that cannot be written, or a closed connection; with `generation`, also when the
+    /// connection is no longer that one (`cannotConnect`), decided atomically with the
+    /// sending, so that an ordered publisher never sends on a new connection before it
+    /// has sent again what the old one lost.
     public func publish(_ subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil,
-                        payload: some Collection<UInt8>) throws {
+                        payload: some Collection<UInt8>, generation: Int? = nil) throws {
         try Self.validate(subject: subject)
         if let replyTo { try Self.validate(subject: replyTo) }
         try headers?.validate()
@@ -226,14 +244,17 @@ public final class NATSConnection: Sendable {
         }
         out.writeBytes(payload)
         out.writeStaticString("\r\n")
-        try send(out)
+        try send(out, generation: generation)
     }
 
     /// Appends to the bytes the event loop writes at its next turn.
-    func send(_ bytes: ByteBuffer) throws {
+    func send(_ bytes: ByteBuffer, generation: Int? = nil) throws {
         var bytes = bytes
         let channel: (any Channel)? = try state.withLockedValue { s in
             guard !s.closed else { throw NATSError.closed }
+            if let generation, generation != s.generation || s.channel == nil {
+                throw NATSError.cannotConnect("the connection was lost since (generation \(s.generation), not \(generation))")
+            }
             if s.channel == nil, s.pending.readableBytes + bytes.readableBytes > options.reconnectBufferBytes {
                 throw NATSError.cannotConnect("disconnected, and \(options.reconnectBufferBytes) bytes of publishes are waiting already")
             }
@@ -317,36 +338,62 @@ public final class NATSConnection: Sendable {
     /// fails at once with `noResponders` (the server's 503).
     public func request(_ subject: String, headers: NATSHeaders? = nil, payload: some Collection<UInt8> = [UInt8](),
                         timeout: Duration = .seconds(5)) async throws -> NATSMessage {
-        let (token, promise, loop, inbox) = try state.withLockedValue { s -> (String, EventLoopPromise<NATSMessage>, any EventLoop, UInt64?) in
+        try await requests([NATSRequest(subject, headers: headers, payload: Array(payload))], timeout: timeout)[0]
+    }
+
+    /// Publishes requests in their order, all at once, then waits for every reply: the
+    /// replies in the requests' order. The server sees them in order, so JetStream
+    /// stores publishes made this way in order, without a round trip each. The first
+    /// failure (a timeout, no responders) is thrown once all are settled.
+    public func requests(_ requests: [NATSRequest], timeout: Duration = .seconds(5)) async throws -> [NATSMessage] {
+        let (first, loop, inbox) = try state.withLockedValue { s -> (UInt64, any EventLoop, UInt64?) in
             guard !s.closed else { throw NATSError.closed }
-            let loop = s.channel?.eventLoop ?? group.next()
-            s.nextReply += 1
-            let token = String(s.nextReply)
-            let promise = loop.makePromise(of: NATSMessage.self)
-            s.replies[token] = promise
             var inbox: UInt64? = nil
             if s.inboxSID == nil {
                 s.inboxSID = s.nextSID
                 inbox = s.nextSID
                 s.nextSID += 1
             }
-            return (token, promise, loop, inbox)
+            let first = s.nextReply + 1
+            s.nextReply += UInt64(requests.count)
+            return (first, s.channel?.eventLoop ?? group.next(), inbox)
+        }
+        let promises = requests.map { _ in loop.makePromise(of: NATSMessage.self) }
+        state.withLockedValue { s in
+            for (i, promise) in promises.enumerated() { s.replies[String(first + UInt64(i))] = promise }
+        }
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) {
+            for (i, promise) in promises.enumerated() { promise.fail(NATSError.timeout("request on \(requests[i].subject)")) }
+        }
+        defer {
+            timer.cancel()
+            state.withLockedValue { s in
+                for i in promises.indices { s.replies.removeValue(forKey: String(first + UInt64(i))) }
+            }
+            for promise in promises { promise.fail(NATSError.closed) }
         }
         if let inbox {
             var out = ByteBufferAllocator().buffer(capacity: 64)
             Self.writeSub(inboxPrefix + ".*", queue: nil, sid: inbox, into: &out)
             try send(out)
         }
-        let timer = loop.scheduleTask(in: TimeAmount(timeout)) { promise.fail(NATSError.timeout("request on \(subject)")) }
-        defer {
-            timer.cancel()
-            _ = state.withLockedValue { $0.replies.removeValue(forKey: token) }
-            promise.fail(NATSError.closed)
+        for (i, r) in requests.enumerated() {
+            try publish(r.subject, replyTo: inboxPrefix + "." + String(first + UInt64(i)), headers: r.headers, payload: r.payload)
         }
-        try publish(subject, replyTo: inboxPrefix + "." + token, headers: headers, payload: payload)
-        let reply = try await promise.futureResult.get()
-        if reply.status == 503 { throw NATSError.noResponders(subject) }
-        return reply
+        var replies: [NATSMessage] = []
+        replies.reserveCapacity(requests.count)
+        var failure: (any Error)?
+        for (i, promise) in promises.enumerated() {
+            do {
+                let reply = try await promise.futureResult.get()
+                if reply.status == 503 { throw NATSError.noResponders(requests[i].subject) }
+                replies.append(reply)
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        return replies
     }
 
     // MARK: - From the event loop

@@ -16,12 +16,27 @@ public struct NATSConnectionOptions: Sendable {
     public var reconnectDelay: Duration = .milliseconds(100)
     public var maxReconnectDelay: Duration = .seconds(5)
     /// Bytes of publishes kept while disconnected, sent once reconnected; a publish
-    /// beyond it fails.
+    /// beyond it fails. With 0, a publish while disconnected fails, and what was not yet
+    /// written when the connection was lost is dropped: for publishers that must keep
+    /// their messages in order (they send again, in order, what was not acknowledged),
+    /// since buffered messages would overtake those lost on the way.
     public var reconnectBufferBytes = 8 << 20
+    /// Told once when a connection is lost (and reconnecting begins) and once when it is
+    /// made again, whatever the number of attempts between: what an operator's log wants.
+    /// Called on an event loop or a task; it must return quickly.
+    public var onConnectionChange: (@Sendable (NATSConnectionChange) -> Void)?
 
     public init(servers: [String]) { self.servers = servers }
 
     public init(url: String) { self.init(servers: [url]) }
+}
+
+/// A change of a connection's state that an operator wants to hear of.
+public enum NATSConnectionChange: Sendable, Equatable {
+    /// The connection to the server was lost; the client is reconnecting.
+    case lost
+    /// A connection was made again, to `server` (`host:port`).
+    case restored(server: String)
 }
 
 /// A server address from `nats://host:port`, `host:port` or `host` (port 4222).

@@ -6,7 +6,8 @@ import Foundation
 /// the server's own.
 public final class NATSServer: @unchecked Sendable {
     public let directory: String
-    let process = Process()
+    var process = Process()
+    var extraArguments: [String] = []
     public private(set) var port = 0
     public var url: String { "nats://127.0.0.1:\(port)" }
 
@@ -22,10 +23,21 @@ public final class NATSServer: @unchecked Sendable {
     public init(port: Int? = nil, extraArguments: [String] = []) throws {
         directory = NSTemporaryDirectory() + "tillflow-nats-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory + "/ports", withIntermediateDirectories: true)
-        try start(port: port, extraArguments: extraArguments)
+        self.extraArguments = extraArguments
+        try start(port: port)
     }
 
-    private func start(port: Int?, extraArguments: [String]) throws {
+    /// Starts the server again after `kill()`, on the same port with the same JetStream
+    /// directory, so that clients reconnect to it and find their streams.
+    public func restart() throws {
+        kill()
+        process = Process()
+        try? FileManager.default.removeItem(atPath: directory + "/ports")
+        try FileManager.default.createDirectory(atPath: directory + "/ports", withIntermediateDirectories: true)
+        try start(port: port)
+    }
+
+    private func start(port: Int?) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw ServerError("no nats-server at \(Self.binary): run `make nats-server`")
         }

@@ -4,7 +4,11 @@ import Dataflow
 import Foundation
 import JobCommands
 import Jobs
+import LiveNode
+import Logging
+import Metrics
 import NATS
+import Prometheus
 
 /// `tillflow run edge --nats URL --node NAME`: the edge job live on a store's node
 /// (live.md section 3), until SIGINT or SIGTERM.
@@ -34,77 +38,46 @@ struct RunEdge: ParsableCommand {
     @Option(help: "How often state and input positions are checkpointed.")
     var checkpointInterval = DurationArgument(milliseconds: 10_000)
     @Option(help: "Keyed partitions processed in parallel (default: number of cores).") var parallelism: Int?
+    @Option(help: "Serve the HTTP ingest, /health, /ready and /metrics on HOST:PORT (or PORT, on loopback).") var http: String?
+    @Option(help: "Serve /metrics alone on HOST:PORT (or PORT, on loopback).") var metrics: String?
     @OptionGroup var retail: RetailJobOptions
 
     func validate() throws {
-        guard node.utf8.count <= 64, !node.isEmpty,
-              node.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48 ... 57).contains($0) || (65 ... 90).contains($0) || (97 ... 122).contains($0) })
-        else { throw ValidationError("--node must be a subject token ([A-Za-z0-9_-]{1,64}), not '\(node)'") }
+        guard RecordLocation.isSubjectToken(node.utf8) else { throw ValidationError("--node must be a subject token ([A-Za-z0-9_-]{1,64}), not '\(node)'") }
         guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
         guard checkpointInterval.milliseconds > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
         if let p = parallelism, p < 1 { throw ValidationError("--parallelism must be at least 1") }
+        for (flag, value) in [("--http", http), ("--metrics", metrics)] {
+            if let value, ListenAddress(value) == nil { throw ValidationError("\(flag) must be HOST:PORT or PORT, not '\(value)'") }
+        }
     }
 
     func run() throws {
-        StopSignal.install()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        var factory = PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
+        factory.durationHistogramBuckets["tillflow_publish_latency_seconds"] =
+            [0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5].map { Duration.seconds($0) }
+        MetricsSystem.bootstrap(factory)
+        var logger = Logger(label: "tillflow.edge")
+        logger[metadataKey: "node"] = "\(node)"
+
         let options = retail.jobOptions(parallelism: parallelism ?? ProcessorCount.online)
         let directory = stateDir ?? "tillflow-state/\(node)"
-        let connection = try connect(NATSConnectionOptions(servers: nats.split(separator: ",").map(String.init)))
-        let js = JetStream(connection)
-        try blockingWait { try await TillflowStreams.ensure(js) }
-        let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1) }
-
         var settings = RunSettings(outputDirectory: directory, stateDirectory: directory)
         settings.backend = StateBackendKind(rawValue: state)!
         settings.memoryBudget = stateMemory.bytes
         settings.checkpointIntervalMs = checkpointInterval.milliseconds
-        let run = JobRun(job: RetailJob(.edge, options: options), inputs: [], settings: settings)
-        let batchLines = options.batchLines
-        run.lineStream = LineStreamInput(name: "TILLFLOW_IN") { JetStreamLineSource(consumer: consumer, batchLines: batchLines) }
-        let node = self.node
-        run.openOutput = { name, committed in
-            try JetStreamSubjectOutput(js: js, stream: "TILLFLOW_OUT", subject: "tillflow.out.\(node).\(name.replacingOccurrences(of: ".jsonl", with: ""))",
-                                       committed: committed)
-        }
-        var clock = ClockMarks(connection: connection, subject: "tillflow.in.\(node).clock", intervalMs: clockInterval.milliseconds,
-                               lagMs: clockLag.milliseconds, outOfOrdernessMs: options.outOfOrdernessMs)
-        let turn: (RunProgress) throws -> Void = { progress in
-            if let signal = StopSignal.received {
-                let taken = try progress.checkpoint()
-                throw StoppedBySignal(signal: signal, checkpoint: taken.id)
-            }
-            clock.publishIfDue(watermark: (progress.statistics as? RetailStatistics)?.validationWatermark ?? .initial)
-        }
-        do {
-            try run.run(afterBatch: turn, whenIdle: { progress in
-                try turn(progress)
-                usleep(1_000)
-            })
-        } catch let stopped as StoppedBySignal {
-            print("run edge: stopped by \(stopped.signal == SIGTERM ? "SIGTERM" : "SIGINT") after checkpoint \(stopped.checkpoint)")
-        }
-        try blockingWait { await consumer.stop(); await connection.close() }
-    }
-
-    /// Connects, trying again with backoff while no server answers: one line when the
-    /// outage starts, one when it ends; a stop signal meanwhile ends the command.
-    func connect(_ options: NATSConnectionOptions) throws -> NATSConnection {
-        var delayMs: UInt32 = 100
-        var reported = false
-        while true {
-            do {
-                let connection = try blockingWait { try await NATSConnection.connect(options) }
-                if reported { printToStandardError("tillflow: connected to NATS") }
-                return connection
-            } catch {
-                if !reported {
-                    printToStandardError("tillflow: NATS unreachable (\(error)); retrying")
-                    reported = true
-                }
-                if StopSignal.received != nil { throw error }
-                usleep(delayMs * 1_000)
-                delayMs = min(delayMs * 2, 5_000)
-            }
-        }
+        var edge = EdgeNode(nats: NATSConnectionOptions(servers: nats.split(separator: ",").map(String.init)), name: node,
+                            job: RetailJob(.edge, options: options), settings: settings)
+        edge.clockIntervalMs = clockInterval.milliseconds
+        edge.clockLagMs = clockLag.milliseconds
+        edge.http = http.flatMap(ListenAddress.init)
+        edge.metrics = metrics.flatMap(ListenAddress.init)
+        let stopped = try edge.run(registry: factory.registry, logger: logger)
+        print("run edge: stopped by \(stopped.reason)" + (stopped.checkpoint.map { " after checkpoint \($0)" } ?? " before it began"))
     }
 }

@@ -86,8 +86,14 @@ struct LiveFixture {
     static func expectExactlyOnce(_ rows: [String], on subject: String, in js: JetStream,
                                   sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let got = try await messages(on: subject, count: rows.count, in: js)
-        #expect(got.map { $0.headers?["Tillflow-Seq"] } == (0 ..< rows.count).map { String($0 + 1) },
-                "\(subject): \(got.count) rows, \(rows.count) expected", sourceLocation: sourceLocation)
-        #expect(got.map { String(decoding: $0.payload, as: UTF8.self) } == rows, "\(subject)", sourceLocation: sourceLocation)
+        let ordinals = got.map { $0.headers?["Tillflow-Seq"] ?? "none" }
+        let firstBadOrdinal = ordinals.indices.first { ordinals[$0] != String($0 + 1) }
+        #expect(got.count == rows.count && firstBadOrdinal == nil,
+                "\(subject): \(got.count) rows, \(rows.count) expected; first wrong Tillflow-Seq at row \(firstBadOrdinal.map { "\($0 + 1): \(ordinals[$0])" } ?? "none")",
+                sourceLocation: sourceLocation)
+        let payloads = got.map { String(decoding: $0.payload, as: UTF8.self) }
+        if let i = (0 ..< min(payloads.count, rows.count)).first(where: { payloads[$0] != rows[$0] }) {
+            Issue.record("\(subject): row \(i + 1) is\n  \(payloads[i])\nnot\n  \(rows[i])", sourceLocation: sourceLocation)
+        }
     }
 }

@@ -38,16 +38,44 @@ let T0: Int64 = 1_795_219_200_000
         return found
     }
 
-    @Test func killedAtRandomAndStartedAgainItPublishesEveryRowOnce() async throws {
-        // A live run has no end of input: a last mark, days ahead, fires and expires
-        // everything the end of a replay would, in both.
-        let f = try LiveFixture(count: 3_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+    /// What `replay edge` writes for the fixture's lines, by the output subject of node
+    /// `store-0001`.
+    func expectedRows(_ f: LiveFixture) throws -> [String: [String]] {
         try f.replay()
         var expected: [String: [String]] = [:]
         for name in LiveFixture.outputs {
             expected["tillflow.out.store-0001." + name.replacingOccurrences(of: ".jsonl", with: "")] = f.replayedRows(name)
         }
+        return expected
+    }
+
+    /// Waits (up to 90 s, while the node runs) until every subject's last ordinal is its
+    /// expected count, then stops the node with SIGTERM and expects a clean stop; returns
+    /// what the node wrote to standard error.
+    func awaitRowsThenStop(_ node: Process, _ expected: [String: [String]], in js: JetStream) async throws -> String {
         let subjects = expected.keys.sorted()
+        let targets = subjects.map { expected[$0]!.count }
+        let deadline = Date().addingTimeInterval(90)
+        while try await lastOrdinals(js, subjects) != targets && Date() < deadline && node.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill(node.processIdentifier, SIGTERM)
+        node.waitUntilExit()
+        let said = String(decoding: (node.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complained = String(decoding: (node.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(node.terminationStatus == 0, "\(complained)")
+        #expect(said.contains("stopped by SIGTERM"), "\(said)")
+        for subject in subjects {
+            try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
+        }
+        return complained
+    }
+
+    @Test func killedAtRandomAndStartedAgainItPublishesEveryRowOnce() async throws {
+        // A live run has no end of input: a last mark, days ahead, fires and expires
+        // everything the end of a replay would, in both.
+        let f = try LiveFixture(count: 3_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
 
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
@@ -64,22 +92,43 @@ let T0: Int64 = 1_795_219_200_000
             kill(node.processIdentifier, SIGKILL)
             node.waitUntilExit()
         }
-        let node = try launch(arguments)
-        let targets = subjects.map { expected[$0]!.count }
-        let deadline = Date().addingTimeInterval(90)
-        while try await lastOrdinals(js, subjects) != targets && Date() < deadline && node.isRunning {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        kill(node.processIdentifier, SIGTERM)
-        node.waitUntilExit()
-        let said = String(decoding: (node.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let complained = String(decoding: (node.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(node.terminationStatus == 0, "\(complained)")
-        #expect(said.contains("stopped by SIGTERM"), "\(said)")
+        _ = try await awaitRowsThenStop(try launch(arguments), expected, in: js)
+        await nc.close()
+    }
 
-        for subject in subjects {
-            try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
+    /// The server goes away under a running node for a few seconds, in the middle of its
+    /// input (rows on their way, more to read), and comes back: the node waits, says so
+    /// once, and then goes on where it was, every row once and in order; input published
+    /// after the outage is read too.
+    @Test func aServerStoppedAndStartedAgainUnderTheNodeLosesNothing() async throws {
+        let f = try LiveFixture(count: 2_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
+
+        let server = try NATSServer(); defer { server.stop() }
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        let js = JetStream(nc)
+        _ = try await js.ensureStream(TillflowStreams.input)
+        let most = f.lines.count * 9 / 10
+        for line in f.lines[..<most] { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+
+        let node = try launch(["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
+                               "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "64"])
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await lastOrdinals(js, ["tillflow.out.store-0001.valid"])) ?? [0] == [0] && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
         }
+        let beforeOutage = try await lastOrdinals(js, ["tillflow.out.store-0001.valid"])[0]
+        server.kill()
+        #expect(beforeOutage < expected["tillflow.out.store-0001.valid"]!.count, "the outage must come in the middle of the input")
+        try await Task.sleep(for: .seconds(3))
+        #expect(node.isRunning, "the node must wait for the server, not exit")
+        try server.restart()
+        for line in f.lines[most...] { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+
+        let log = try await awaitRowsThenStop(node, expected, in: js)
+        let lost = log.split(separator: "\n").filter { $0.contains("NATS connection lost") }
+        let back = log.split(separator: "\n").filter { $0.contains("NATS connection restored") }
+        #expect(lost.count == 1 && back.count == 1, "one line when the outage starts, one when it ends:\n\(log)")
         await nc.close()
     }
 }

@@ -149,6 +149,9 @@ public final class RunProgress {
         self.totalBytes = totalBytes
     }
 
+    /// The last checkpoint this run took or restored, if any.
+    public var latestCheckpoint: CheckpointManifest? { checkpoints.latest }
+
     /// Takes a checkpoint now: before a clean stop, so that the same run resumes from here.
     @discardableResult
     public func checkpoint() throws -> CheckpointManifest { try checkpoints.checkpoint() }

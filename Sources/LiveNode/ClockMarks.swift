@@ -4,7 +4,7 @@ import NATS
 /// The clock marks an edge node writes into its own input (live.md section 3): every
 /// interval of wall-clock time, `{"clock": now - lag}`, when that would raise the
 /// validation stage's watermark.
-struct ClockMarks {
+public struct ClockMarks {
     let connection: NATSConnection
     let subject: String
     let intervalMs: Int64
@@ -13,7 +13,15 @@ struct ClockMarks {
     var lastAt: Int64 = 0
     var lastClock: Int64 = .min
 
-    mutating func publishIfDue(watermark: Watermark) {
+    public init(connection: NATSConnection, subject: String, intervalMs: Int64, lagMs: Int64, outOfOrdernessMs: Int64) {
+        self.connection = connection
+        self.subject = subject
+        self.intervalMs = intervalMs
+        self.lagMs = lagMs
+        self.outOfOrdernessMs = outOfOrdernessMs
+    }
+
+    public mutating func publishIfDue(watermark: Watermark) {
         guard intervalMs > 0 else { return }
         let now = SystemClock.wallMs()
         guard now - lastAt >= intervalMs else { return }
