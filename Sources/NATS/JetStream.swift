@@ -96,7 +96,20 @@ public struct JetStream: Sendable {
     /// The last message stored on `subject` (a stream with `allow_direct`), or `nil`
     /// when the stream holds none on it. Its headers include `Nats-Sequence`.
     public func directGetLast(stream: String, subject: String) async throws -> NATSMessage? {
-        let body = try JSONEncoder().encode(["last_by_subj": subject])
+        try await directGet(stream: stream, JSONEncoder().encode(["last_by_subj": subject]))
+    }
+
+    /// The first message stored on `subject` at or after stream sequence `sequence`, or
+    /// `nil` when there is none. Its headers include `Nats-Sequence`, from which to go on.
+    public func directGetNext(stream: String, subject: String, from sequence: UInt64) async throws -> NATSMessage? {
+        struct Request: Encodable {
+            var seq: UInt64
+            var next_by_subj: String
+        }
+        return try await directGet(stream: stream, JSONEncoder().encode(Request(seq: sequence, next_by_subj: subject)))
+    }
+
+    private func directGet(stream: String, _ body: Data) async throws -> NATSMessage? {
         let reply = try await connection.request("\(apiPrefix).DIRECT.GET.\(stream)", payload: Array(body), timeout: timeout)
         switch reply.status {
         case nil: return reply

@@ -7,7 +7,7 @@ import NATSTestSupport
 import Testing
 
 /// `tillflow run edge` through the binary against a real server: killed with SIGKILL at
-/// random moments and started again, then stopped with SIGTERM, it has published on every
+/// random moments while its input is published, and started again, then stopped with SIGTERM, it has published on every
 /// output subject exactly the rows `replay edge` writes for the same lines, `Tillflow-Seq`
 /// 1..N each once.
 
@@ -49,14 +49,14 @@ let T0: Int64 = 1_795_219_200_000
         return expected
     }
 
-    /// Waits (up to 90 s, while the node runs) until every subject's last ordinal is its
-    /// expected count, then stops the node with SIGTERM and expects a clean stop; returns
-    /// what the node wrote to standard error.
+    /// Waits (up to 90 s, while the node runs; `TILLFLOW_OUT` may not be there yet) until
+    /// every subject's last ordinal is its expected count, then stops the node with
+    /// SIGTERM and expects a clean stop; returns what the node wrote to standard error.
     func awaitRowsThenStop(_ node: Process, _ expected: [String: [String]], in js: JetStream) async throws -> String {
         let subjects = expected.keys.sorted()
         let targets = subjects.map { expected[$0]!.count }
         let deadline = Date().addingTimeInterval(90)
-        while try await lastOrdinals(js, subjects) != targets && Date() < deadline && node.isRunning {
+        while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline && node.isRunning {
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(node.processIdentifier, SIGTERM)
@@ -71,7 +71,10 @@ let T0: Int64 = 1_795_219_200_000
         return complained
     }
 
-    @Test func killedAtRandomAndStartedAgainItPublishesEveryRowOnce() async throws {
+    /// Twenty rounds: a twentieth of the input is published, the node started, and killed
+    /// with SIGKILL at a random moment (in round 10 stopped with SIGTERM instead, which
+    /// must be clean); then a last run reads to the end.
+    @Test func killedAtRandomWhilePublishingAndStartedAgainItPublishesEveryRowOnce() async throws {
         // A live run has no end of input: a last mark, days ahead, fires and expires
         // everything the end of a replay would, in both.
         let f = try LiveFixture(count: 3_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
@@ -81,18 +84,67 @@ let T0: Int64 = 1_795_219_200_000
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
         _ = try await js.ensureStream(TillflowStreams.input)
-        for line in f.lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
 
         let arguments = ["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
                          "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "64", "--parallelism", "2"]
         var rng = SystemRandomNumberGenerator()
-        for _ in 1 ... 4 {
+        let rounds = 20
+        for round in 1 ... rounds {
+            let share = f.lines[(round - 1) * f.lines.count / rounds ..< round * f.lines.count / rounds]
+            let publishing = Task {
+                for line in share { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+            }
             let node = try launch(arguments)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300 ... 1_500, using: &rng)))
-            kill(node.processIdentifier, SIGKILL)
-            node.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 200 ... 1_200, using: &rng)))
+            if round == rounds / 2 {
+                kill(node.processIdentifier, SIGTERM)
+                node.waitUntilExit()
+                let said = String(decoding: (node.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                #expect(node.terminationStatus == 0 && said.contains("stopped by SIGTERM"), "\(said)")
+            } else {
+                kill(node.processIdentifier, SIGKILL)
+                node.waitUntilExit()
+            }
+            try await publishing.value
         }
         _ = try await awaitRowsThenStop(try launch(arguments), expected, in: js)
+        await nc.close()
+    }
+
+    /// `tillflow publish` puts a file's lines on their locations' subjects in file order;
+    /// the node's results are what replay writes, and `tillflow outputs` counts them.
+    @Test func aFilePublishedByTheCommandLineGivesReplaysRowsAndOutputsCountsThem() async throws {
+        let f = try LiveFixture(count: 1_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
+        let server = try NATSServer(); defer { server.stop() }
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        let js = JetStream(nc)
+
+        let publish = try launch(["publish", "--nats", server.url, "--input", f.input])
+        publish.waitUntilExit()
+        let told = String(decoding: (publish.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(publish.terminationStatus == 0 && told.contains("publish: \(f.lines.count) lines stored"), "\(told)")
+        let info = try await js.streamInfo("TILLFLOW_IN")
+        #expect(info.state.messages == UInt64(f.lines.count))
+        for (i, line) in f.lines.enumerated().filter({ $0.offset % 97 == 0 }) {
+            let subject = line.withUnsafeBytes { RecordLocation(ofLine: $0) }.subject
+            let stored = try await js.directGetNext(stream: "TILLFLOW_IN", subject: subject, from: UInt64(i + 1))
+            #expect(stored?.headers?["Nats-Sequence"] == "\(i + 1)" && stored?.payload == line, "line \(i + 1) on \(subject)")
+        }
+
+        let node = try launch(["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
+                               "--clock-interval", "0s"])
+        _ = try await awaitRowsThenStop(node, expected, in: js)
+
+        let outputs = try launch(["outputs", "--nats", server.url, "--node", "store-0001", "--rows", "1"])
+        outputs.waitUntilExit()
+        let listed = String(decoding: (outputs.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        for (subject, rows) in expected {
+            let at = listed.firstIndex(of: "\(subject): \(rows.count) rows")
+            #expect(at != nil, "\(subject) in:\n\(listed.joined(separator: "\n"))")
+            if let at, let first = rows.first { #expect(listed[at + 1] == "  " + first) }
+        }
         await nc.close()
     }
 

@@ -52,7 +52,7 @@ import NATSTestSupport
         await nc.close()
     }
 
-    @Test func directGetReadsTheLastMessageOfASubjectWithItsSequence() async throws {
+    @Test func directGetReadsASubjectsLastMessageAndWalksItFromAnySequence() async throws {
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
@@ -65,6 +65,14 @@ import NATSTestSupport
         #expect(last.map { String(decoding: $0.payload, as: UTF8.self) } == "row 5")
         #expect(last?.headers?["Tillflow-Seq"] == "5" && last?.headers?["Nats-Sequence"] == "5")
         #expect(try await js.directGetLast(stream: "TILLFLOW_IN", subject: "tillflow.in.nobody.pos") == nil)
+        // Walking one subject from the start: 1, 3, 5, then nothing.
+        var walked: [String] = []
+        var next: UInt64 = 1
+        while let message = try await js.directGetNext(stream: "TILLFLOW_IN", subject: "tillflow.in.s1.pos", from: next) {
+            walked.append(String(decoding: message.payload, as: UTF8.self))
+            next = UInt64(message.headers?["Nats-Sequence"] ?? "")! + 1
+        }
+        #expect(walked == ["row 1", "row 3", "row 5"])
         await nc.close()
     }
 
