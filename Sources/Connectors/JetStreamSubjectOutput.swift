@@ -32,13 +32,13 @@ public final class JetStreamSubjectOutput: RecordOutput {
     public private(set) var ordinal: Int64
     /// The subject's last ordinal in the stream when opened: rows up to it are there.
     public let alreadyStored: Int64
-    /// Published, not yet acknowledged: ordinal -> (headers, row, when first sent).
-    var unacknowledged: [Int64: (headers: NATSHeaders, row: [UInt8], sent: ContinuousClock.Instant)] = [:]
+    /// Published, not yet acknowledged: ordinal -> (row, when first sent).
+    var unacknowledged: [Int64: (row: [UInt8], sent: ContinuousClock.Instant)] = [:]
     /// Each row's time from its first publish to its acknowledgement being taken (swift-metrics:
     /// whatever metrics system the process bootstrapped, none by default).
     let publishLatency = CoreMetrics.Timer(label: "tillflow_publish_latency_seconds")
     /// Acknowledgements awaited beyond which an append waits for some.
-    public static let maxUnacknowledged = 2048
+    public static let maxUnacknowledged = 16_384
 
     /// Opens the subject's output at `committed` rows (nil: a fresh run, 0).
     public init(js: JetStream, stream: String, subject: String, committed: Int64?) throws {
@@ -72,10 +72,7 @@ public final class JetStreamSubjectOutput: RecordOutput {
             ordinal += 1
             if ordinal > alreadyStored {
                 if js.connection.generation != generation { try sendAgainInOrder() }
-                var headers = NATSHeaders()
-                headers.append("Tillflow-Seq", String(ordinal))
-                headers.append("Nats-Msg-Id", "\(subject):\(ordinal)")
-                unacknowledged[ordinal] = (headers, Array(rows[start ..< end]), .now)
+                unacknowledged[ordinal] = (Array(rows[start ..< end]), .now)
                 try send(ordinal)
                 if unacknowledged.count >= Self.maxUnacknowledged { try awaitAcknowledgements(downTo: Self.maxUnacknowledged / 2) }
             }
@@ -90,7 +87,10 @@ public final class JetStreamSubjectOutput: RecordOutput {
     /// connection is lost, or another than the one the rows before went on) stays
     /// unacknowledged, and goes again, in order, once connected.
     func send(_ n: Int64) throws {
-        guard let (headers, row, _) = unacknowledged[n] else { return }
+        guard let (row, _) = unacknowledged[n] else { return }
+        var headers = NATSHeaders()
+        headers.append("Tillflow-Seq", String(n))
+        headers.append("Nats-Msg-Id", "\(subject):\(n)")
         do {
             try js.connection.publish(subject, replyTo: "\(ackPrefix).\(n)", headers: headers, payload: row, generation: generation)
         } catch NATSError.cannotConnect(_) {}
@@ -121,10 +121,10 @@ public final class JetStreamSubjectOutput: RecordOutput {
     /// refused it, which ends the run.
     @discardableResult
     func take(_ ack: NATSMessage) throws -> Int64? {
-        guard let n = ack.subject.split(separator: ".").last.flatMap({ Int64($0) }) else { return nil }
+        guard let n = Self.ordinal(ofAckSubject: ack.subject) else { return nil }
         if let status = ack.status, status == 503 { return nil }
         do {
-            _ = try JetStream.acknowledgement(ack.payload, of: subject)
+            try JetStream.expectStored(ack.payload, of: subject)
         } catch {
             throw JobError("publishing row \(n) to \(subject): \(error)")
         }
@@ -133,6 +133,23 @@ public final class JetStreamSubjectOutput: RecordOutput {
             publishLatency.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         }
         return n
+    }
+
+    /// The row an acknowledgement answers: the last token of its subject (`<prefix>.<n>`).
+    static func ordinal(ofAckSubject subject: String) -> Int64? {
+        var subject = subject
+        return subject.withUTF8 { bytes -> Int64? in
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot + 1 < bytes.count else { return nil }
+            var n: Int64 = 0
+            for digit in bytes[(dot + 1)...] {
+                guard (0x30 ... 0x39).contains(digit) else { return nil }
+                let (tens, o1) = n.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = tens.addingReportingOverflow(Int64(digit - 0x30))
+                guard !o1, !o2 else { return nil }
+                n = sum
+            }
+            return n
+        }
     }
 
     /// Sends every unacknowledged row again, in order, on the connection there is now:

@@ -91,6 +91,28 @@ public struct JetStream: Sendable {
         try decode(PubAck.self, from: payload, operation: "publish to \(subject)")
     }
 
+    /// Throws unless JetStream's answer to a publish says the message is stored (or was a
+    /// duplicate): what a publisher that needs no sequence asks, once per message. An
+    /// answer that starts `{"stream":"` and names no `"error"` is one; anything else is
+    /// decoded in full, for its error.
+    public static func expectStored(_ payload: [UInt8], of subject: String) throws {
+        let opening: StaticString = #"{"stream":""#
+        let stored = payload.count > opening.utf8CodeUnitCount
+            && opening.withUTF8Buffer { payload.starts(with: $0) }
+            && !payload.withUnsafeBufferPointer { Self.containsErrorKey($0) }
+        if !stored { _ = try acknowledgement(payload, of: subject) }
+    }
+
+    /// Whether `"error"` occurs in the bytes.
+    static func containsErrorKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let key: [UInt8] = Array(#""error""#.utf8)
+        guard bytes.count >= key.count else { return false }
+        for i in 0 ... bytes.count - key.count where bytes[i] == 0x22 && bytes[i + 1] == 0x65 {
+            if (0 ..< key.count).allSatisfy({ bytes[i + $0] == key[$0] }) { return true }
+        }
+        return false
+    }
+
     // MARK: - Reading
 
     /// The last message stored on `subject` (a stream with `allow_direct`), or `nil`

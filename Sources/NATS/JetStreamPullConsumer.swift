@@ -8,6 +8,8 @@ public struct JetStreamMessage: Sendable {
     public var payload: [UInt8]
     /// The message's sequence number in the stream.
     public var streamSequence: UInt64
+    /// When the stream stored it: nanoseconds since 1970 by the server's clock.
+    public var storedAtNanoseconds: UInt64
 }
 
 /// Reads a stream in sequence order from a start sequence, without ever waiting: an
@@ -115,7 +117,7 @@ public final class JetStreamPullConsumer: Sendable {
                     handle(status: status, message)
                     continue
                 }
-                guard let (sequence, delivered, from, pending) = Self.sequences(ofReply: message.replyTo) else { continue }
+                guard let (sequence, delivered, from, pending, storedAt) = Self.sequences(ofReply: message.replyTo) else { continue }
                 enum Verdict { case take, ignore, lost }
                 let verdict = state.withLockedValue { s -> Verdict in
                     // A message of a consumer made before (a rebuild, a reposition) is not ours.
@@ -133,7 +135,7 @@ public final class JetStreamPullConsumer: Sendable {
                 switch verdict {
                 case .take:
                     out.append(JetStreamMessage(subject: message.subject, headers: message.headers, payload: message.payload,
-                                                streamSequence: sequence))
+                                                streamSequence: sequence, storedAtNanoseconds: storedAt))
                 case .lost: rebuild()
                 case .ignore: break
                 }
@@ -206,17 +208,18 @@ public final class JetStreamPullConsumer: Sendable {
         }
     }
 
-    /// The stream sequence, the consumer's delivery sequence, the consumer's name and the
-    /// messages pending after this one from a message's reply subject:
+    /// The stream sequence, the consumer's delivery sequence, the consumer's name, the
+    /// messages pending after this one and when it was stored, from a message's reply subject:
     /// `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or with a
     /// domain and account hash before the stream (12 tokens or more).
-    static func sequences(ofReply reply: String?) -> (stream: UInt64, consumer: UInt64, name: String, pending: UInt64)? {
+    static func sequences(ofReply reply: String?)
+        -> (stream: UInt64, consumer: UInt64, name: String, pending: UInt64, storedAt: UInt64)? {
         guard let reply else { return nil }
         let tokens = reply.split(separator: ".", omittingEmptySubsequences: false)
         guard tokens.count >= 9, tokens[0] == "$JS", tokens[1] == "ACK" else { return nil }
         let base = tokens.count >= 12 ? 4 : 2
         guard let sseq = UInt64(tokens[base + 3]), let cseq = UInt64(tokens[base + 4]) else { return nil }
-        return (sseq, cseq, String(tokens[base + 1]), UInt64(tokens[base + 6]) ?? 0)
+        return (sseq, cseq, String(tokens[base + 1]), UInt64(tokens[base + 6]) ?? 0, UInt64(tokens[base + 5]) ?? 0)
     }
 
     /// The messages of the stream (of the filter's subjects) after the last one taken,

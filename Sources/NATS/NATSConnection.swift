@@ -228,37 +228,49 @@ public final class NATSConnection: Sendable {
         try Self.validate(subject: subject)
         if let replyTo { try Self.validate(subject: replyTo) }
         try headers?.validate()
-        var out = ByteBufferAllocator().buffer(capacity: payload.count + subject.utf8.count + 64)
-        let headerBlock = headers.map { h -> ByteBuffer in
-            var b = ByteBufferAllocator().buffer(capacity: 128)
-            h.encode(into: &b)
-            return b
-        }
-        let size = (headerBlock?.readableBytes ?? 0) + payload.count
+        let headerLength = headers?.encodedLength ?? 0
+        let size = headerLength + payload.count
         if let limit = serverInfo?.maxPayload, size > limit { throw NATSError.payloadTooLarge(size: size, limit: limit) }
-        if var headerBlock {
-            out.writeString("HPUB \(subject) \(replyTo.map { $0 + " " } ?? "")\(headerBlock.readableBytes) \(size)\r\n")
-            out.writeBuffer(&headerBlock)
-        } else {
-            out.writeString("PUB \(subject) \(replyTo.map { $0 + " " } ?? "")\(size)\r\n")
+        // Written straight into what the event loop sends next: no buffer of its own.
+        try send(bytes: size + subject.utf8.count + (replyTo?.utf8.count ?? 0) + 48, generation: generation) { out in
+            out.writeStaticString(headers == nil ? "PUB " : "HPUB ")
+            out.writeString(subject)
+            out.writeStaticString(" ")
+            if let replyTo {
+                out.writeString(replyTo)
+                out.writeStaticString(" ")
+            }
+            if let headers {
+                out.writeString(String(headerLength))
+                out.writeStaticString(" ")
+            }
+            out.writeString(String(size))
+            out.writeStaticString("\r\n")
+            headers?.encode(into: &out)
+            out.writeBytes(payload)
+            out.writeStaticString("\r\n")
         }
-        out.writeBytes(payload)
-        out.writeStaticString("\r\n")
-        try send(out, generation: generation)
     }
 
     /// Appends to the bytes the event loop writes at its next turn.
     func send(_ bytes: ByteBuffer, generation: Int? = nil) throws {
         var bytes = bytes
+        try send(bytes: bytes.readableBytes, generation: generation) { $0.writeBuffer(&bytes) }
+    }
+
+    /// Has `write` append about `bytes` bytes to what the event loop writes at its next
+    /// turn, under the lock that decides whether they may go now (the connection's
+    /// `generation`, the reconnect buffer).
+    func send(bytes: Int, generation: Int? = nil, _ write: (inout ByteBuffer) -> Void) throws {
         let channel: (any Channel)? = try state.withLockedValue { s in
             guard !s.closed else { throw NATSError.closed }
             if let generation, generation != s.generation || s.channel == nil {
                 throw NATSError.cannotConnect("the connection was lost since (generation \(s.generation), not \(generation))")
             }
-            if s.channel == nil, s.pending.readableBytes + bytes.readableBytes > options.reconnectBufferBytes {
+            if s.channel == nil, s.pending.readableBytes + bytes > options.reconnectBufferBytes {
                 throw NATSError.cannotConnect("disconnected, and \(options.reconnectBufferBytes) bytes of publishes are waiting already")
             }
-            s.pending.writeBuffer(&bytes)
+            write(&s.pending)
             guard let channel = s.channel, !s.writeScheduled else { return nil }
             s.writeScheduled = true
             return channel
@@ -380,19 +392,15 @@ public final class NATSConnection: Sendable {
         for (i, r) in requests.enumerated() {
             try publish(r.subject, replyTo: inboxPrefix + "." + String(first + UInt64(i)), headers: r.headers, payload: r.payload)
         }
+        // One wait for them all: a suspension per answer would cost a thread hop each.
+        let answers = try await EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: loop).get()
         var replies: [NATSMessage] = []
         replies.reserveCapacity(requests.count)
-        var failure: (any Error)?
-        for (i, promise) in promises.enumerated() {
-            do {
-                let reply = try await promise.futureResult.get()
-                if reply.status == 503 { throw NATSError.noResponders(requests[i].subject) }
-                replies.append(reply)
-            } catch {
-                if failure == nil { failure = error }
-            }
+        for (i, answer) in answers.enumerated() {
+            let reply = try answer.get()
+            if reply.status == 503 { throw NATSError.noResponders(requests[i].subject) }
+            replies.append(reply)
         }
-        if let failure { throw failure }
         return replies
     }
 

@@ -71,10 +71,15 @@ public struct NATSHeaders: Sendable, Hashable {
         buffer.writeStaticString("\r\n")
     }
 
+    /// The bytes `encode(into:)` writes, counted without writing them.
     var encodedLength: Int {
-        var buffer = ByteBufferAllocator().buffer(capacity: 64)
-        encode(into: &buffer)
-        return buffer.readableBytes
+        var length = 8 + 2 + 2  // NATS/1.0, its \r\n, the blank line
+        if let status {
+            length += 1 + String(status).utf8.count
+            if !statusDescription.isEmpty { length += 1 + statusDescription.utf8.count }
+        }
+        for field in fields { length += field.name.utf8.count + 2 + field.value.utf8.count + 2 }
+        return length
     }
 
     /// Reads a header block (its bytes, up to and including the blank line).

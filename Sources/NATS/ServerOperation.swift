@@ -41,18 +41,38 @@ struct ServerOperationDecoder: ByteToMessageDecoder {
         }
         let line = view[view.startIndex ..< lineEnd]
         let lineLength = lineEnd - view.startIndex + 2
-        let verb = line.prefix(while: { $0 != 32 && $0 != 9 }).map { $0 | 0x20 }  // lower case
+        let verb = Self.verb(of: line)
         switch verb {
-        case Array("msg".utf8), Array("hmsg".utf8):
-            let hasHeaders = verb.count == 4
-            let fields = line.split(whereSeparator: { $0 == 32 || $0 == 9 }).dropFirst().map { String(decoding: $0, as: UTF8.self) }
-            guard fields.count == (hasHeaders ? 4 : 3) || fields.count == (hasHeaders ? 5 : 4) else {
-                throw .protocolViolation("a malformed \(hasHeaders ? "HMSG" : "MSG") line")
+        case Self.msg, Self.hmsg:
+            // MSG <subject> <sid> [reply] <size>, HMSG <subject> <sid> [reply] <hdr size> <size>:
+            // cut without allocating (an acknowledgement per published row comes this way).
+            let hasHeaders = verb == Self.hmsg
+            var fields = (Range(uncheckedBounds: (0, 0)), Range(uncheckedBounds: (0, 0)), Range(uncheckedBounds: (0, 0)),
+                          Range(uncheckedBounds: (0, 0)), Range(uncheckedBounds: (0, 0)))
+            var count = 0
+            var i = line.startIndex
+            while i < line.endIndex, line[i] != 32, line[i] != 9 { i += 1 }  // the verb
+            while i < line.endIndex {
+                while i < line.endIndex, line[i] == 32 || line[i] == 9 { i += 1 }
+                guard i < line.endIndex else { break }
+                let start = i
+                while i < line.endIndex, line[i] != 32, line[i] != 9 { i += 1 }
+                switch count {
+                case 0: fields.0 = start ..< i
+                case 1: fields.1 = start ..< i
+                case 2: fields.2 = start ..< i
+                case 3: fields.3 = start ..< i
+                case 4: fields.4 = start ..< i
+                default: throw .protocolViolation("a malformed \(hasHeaders ? "HMSG" : "MSG") line")
+                }
+                count += 1
             }
-            let withReply = fields.count == (hasHeaders ? 5 : 4)
-            guard let sid = UInt64(fields[1]),
-                  let total = Int(fields[fields.count - 1]), total >= 0,
-                  let headerLength = hasHeaders ? Int(fields[fields.count - 2]) : 0, headerLength >= 0, headerLength <= total
+            let withReply = count == (hasHeaders ? 5 : 4)
+            guard withReply || count == (hasHeaders ? 4 : 3) else { throw .protocolViolation("a malformed \(hasHeaders ? "HMSG" : "MSG") line") }
+            let totalField = count == 5 ? fields.4 : count == 4 ? fields.3 : fields.2
+            let headerField = !hasHeaders ? nil : count == 5 ? fields.3 : fields.2
+            guard let sid = Self.number(view[fields.1]), let total = Self.number(view[totalField]).map(Int.init),
+                  let headerLength = headerField.map({ Self.number(view[$0]).map(Int.init) }) ?? 0, headerLength <= total
             else { throw .protocolViolation("a malformed \(hasHeaders ? "HMSG" : "MSG") line") }
             guard view.count >= lineLength + total + 2 else { return nil }
             let bodyStart = view.startIndex + lineLength
@@ -61,23 +81,25 @@ struct ServerOperationDecoder: ByteToMessageDecoder {
             }
             let headers = hasHeaders ? try NATSHeaders.decode(view[bodyStart ..< bodyStart + headerLength]) : nil
             let payload = Array(view[bodyStart + headerLength ..< bodyStart + total])
+            let message = NATSMessage(subject: String(decoding: view[fields.0], as: UTF8.self),
+                                      replyTo: withReply ? String(decoding: view[fields.2], as: UTF8.self) : nil,
+                                      headers: headers, payload: payload)
             buffer.moveReaderIndex(forwardBy: lineLength + total + 2)
-            return .message(NATSMessage(subject: fields[0], replyTo: withReply ? fields[2] : nil, headers: headers,
-                                        payload: payload), sid: sid)
-        case Array("ping".utf8):
+            return .message(message, sid: sid)
+        case Self.ping:
             buffer.moveReaderIndex(forwardBy: lineLength)
             return .ping
-        case Array("pong".utf8):
+        case Self.pong:
             buffer.moveReaderIndex(forwardBy: lineLength)
             return .pong
-        case Array("+ok".utf8):
+        case Self.ok:
             buffer.moveReaderIndex(forwardBy: lineLength)
             return .ok
-        case Array("-err".utf8):
+        case Self.err:
             let text = String(decoding: line.dropFirst(4), as: UTF8.self).trimmingCharacters(in: .whitespaces)
             buffer.moveReaderIndex(forwardBy: lineLength)
             return .error(text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'") ? String(text.dropFirst().dropLast()) : text)
-        case Array("info".utf8):
+        case Self.info:
             let json = line.dropFirst(4).drop(while: { $0 == 32 || $0 == 9 })
             let info: ServerInfo
             do {
@@ -90,6 +112,34 @@ struct ServerOperationDecoder: ByteToMessageDecoder {
         default:
             throw .protocolViolation("an unknown operation '\(String(decoding: line.prefix(16), as: UTF8.self))'")
         }
+    }
+
+    /// A verb of up to four bytes, lower case, as a number (0 for a longer one).
+    static func verb(of line: ByteBufferView.SubSequence) -> UInt32 {
+        var code: UInt32 = 0
+        var length = 0
+        for byte in line {
+            if byte == 32 || byte == 9 { break }
+            length += 1
+            if length > 4 { return 0 }
+            code = code << 8 | UInt32(byte | 0x20)
+        }
+        return code
+    }
+
+    static func code(_ verb: StaticString) -> UInt32 { verb.withUTF8Buffer { $0.reduce(0) { $0 << 8 | UInt32($1) } } }
+    static let msg = code("msg"), hmsg = code("hmsg"), ping = code("ping"), pong = code("pong"), ok = code("+ok"),
+               err = code("-err"), info = code("info")
+
+    /// A decimal number of up to 18 digits, or nil.
+    static func number(_ digits: ByteBufferView.SubSequence) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var n: UInt64 = 0
+        for digit in digits {
+            guard digit >= 48, digit <= 57 else { return nil }
+            n = n * 10 + UInt64(digit - 48)
+        }
+        return n
     }
 
     /// The index of the first `\r` of a `\r\n` in `view`.

@@ -1,4 +1,4 @@
-import Connectors
+@testable import Connectors
 import Dataflow
 import Foundation
 import Jobs
@@ -135,5 +135,15 @@ final class Ticks: @unchecked Sendable {
 func onThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+@Suite struct AcknowledgementSubjectTests {
+    @Test func theRowIsTheLastTokenOfTheAcknowledgementsSubject() {
+        #expect(JetStreamSubjectOutput.ordinal(ofAckSubject: "_INBOX.abc.ack.1f2e3d4c.42") == 42)
+        #expect(JetStreamSubjectOutput.ordinal(ofAckSubject: "_INBOX.abc.ack.1f2e3d4c.9223372036854775807") == Int64.max)
+        for bad in ["_INBOX.abc.ack.1f2e3d4c.", "_INBOX.abc.ack.1f2e3d4c.4x", "no-dot", "_INBOX.a.99999999999999999999"] {
+            #expect(JetStreamSubjectOutput.ordinal(ofAckSubject: bad) == nil, "\(bad)")
+        }
     }
 }

@@ -88,6 +88,8 @@ import NATSTestSupport
         let all = try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1, batch: 256)
         let got = try await read(all, count: 3000)
         #expect(got.map(\.streamSequence) == Array(1 ... 3000))
+        let nowNs = UInt64(Date().timeIntervalSince1970 * 1e9)
+        #expect(got.allSatisfy { $0.storedAtNanoseconds <= nowNs && nowNs - $0.storedAtNanoseconds < 60_000_000_000 })
         #expect(got.map { String(decoding: $0.payload, as: UTF8.self) } == (1 ... 3000).map(String.init))
         #expect(try all.poll().isEmpty)  // nothing more: an empty poll, at once
 

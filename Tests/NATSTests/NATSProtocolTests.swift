@@ -30,6 +30,12 @@ import Testing
         }
     }
 
+    @Test func fieldsMaySitBetweenSeveralSpacesOrTabs() throws {
+        let ops = try operations(["MSG\ta.b  7\tinbox.1   5\r\nhello\r\n"])
+        guard case .message(let m, let sid) = ops.first else { Issue.record("\(ops)"); return }
+        #expect(m.subject == "a.b" && sid == 7 && m.replyTo == "inbox.1" && m.payload == Array("hello".utf8))
+    }
+
     @Test func aStatusRidesOnTheHeaderLine() throws {
         let block = "NATS/1.0 503 No Responders\r\n\r\n"
         let ops = try operations(["HMSG _INBOX.x.1 3 \(block.utf8.count) \(block.utf8.count)\r\n\(block)\r\n"])
@@ -47,7 +53,8 @@ import Testing
     }
 
     @Test func garbageIsAProtocolViolationNotACrash() {
-        for wire in ["HELLO\r\n", "MSG a\r\n", "MSG a 1 x\r\n", "MSG a 1 3\r\nabcXY", "HMSG a 1 9 3\r\nabc\r\n", "INFO {\r\n"] {
+        for wire in ["HELLO\r\n", "MSG a\r\n", "MSG a 1 x\r\n", "MSG a 1 3\r\nabcXY", "HMSG a 1 9 3\r\nabc\r\n", "INFO {\r\n",
+                     "MSG a 1 r s 3\r\n", "MSG a -1 3\r\n", "MSG a 1 99999999999999999999\r\n", "PINGS\r\n", "HMSG a 1 3\r\n"] {
             var buffer = ByteBuffer(string: wire)
             #expect(throws: NATSError.self, "\(wire)") { _ = try ServerOperationDecoder.next(from: &buffer) }
         }
@@ -60,7 +67,31 @@ import Testing
         h.encode(into: &b)
         let back = try NATSHeaders.decode(b.readableBytesView)
         #expect(back == h && back["TILLFLOW-SEQ"] == "8" && back.fields.count == 2)
+        #expect(h.encodedLength == b.readableBytes)
+        var withStatus = NATSHeaders()
+        withStatus.status = 503
+        withStatus.statusDescription = "No Responders"
+        var c = ByteBuffer()
+        withStatus.encode(into: &c)
+        #expect(withStatus.encodedLength == c.readableBytes)
         #expect(throws: NATSError.self) { try NATSHeaders([("Bad Name", "x")]).validate() }
         #expect(throws: NATSError.self) { try NATSHeaders([("K", "a\r\nb")]).validate() }
+    }
+}
+
+/// A publish's answer, read once per message without a JSON decoder: stored (or a
+/// duplicate) passes, any error throws with JetStream's own description.
+@Suite struct PublishAnswerTests {
+    @Test(arguments: [#"{"stream":"TILLFLOW_OUT","seq":12}"#, #"{"stream":"TILLFLOW_OUT","seq":12,"duplicate":true}"#,
+                      #"{"stream":"TILLFLOW_OUT","domain":"store-1","seq":3}"#])
+    func aStoredMessagesAnswerPasses(answer: String) throws {
+        try JetStream.expectStored(Array(answer.utf8), of: "tillflow.out.n.valid")
+    }
+
+    @Test(arguments: [#"{"error":{"code":503,"err_code":10077,"description":"maximum messages exceeded"},"stream":"X","seq":0}"#,
+                      #"{"stream":"X","error":{"code":400,"err_code":10071,"description":"wrong last sequence: 4"}}"#,
+                      #"{"stream":"#, "", "nonsense"])
+    func anyOtherAnswerThrows(answer: String) {
+        #expect(throws: (any Error).self) { try JetStream.expectStored(Array(answer.utf8), of: "tillflow.out.n.valid") }
     }
 }
