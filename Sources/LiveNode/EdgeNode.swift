@@ -80,7 +80,7 @@ public struct EdgeNode {
         NodeMetrics.connected.record(1)
         let js = JetStream(connection)
         try blockingWait { try await TillflowStreams.ensure(js) }
-        let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1) }
+        let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1, batch: 2_048) }
         defer { try? blockingWait { await consumer.stop(); await connection.close() } }
 
         let stopped = NIOLockedValueBox<Stopped?>(nil)
@@ -134,10 +134,14 @@ public struct EdgeNode {
             readiness.progressed(messagesBehind: behind)
             metrics.observe(progress, messagesBehind: behind, nowMs: SystemClock.wallMs())
         }
+        // Idle, the job sleeps until a message arrives (or 20 ms pass: clock marks,
+        // checkpoints and stop requests are due on time), not polling in a loop.
+        let arrival = DispatchSemaphore(value: 0)
+        consumer.onArrival { arrival.signal() }
         do {
             try run.run(afterBatch: turn, whenIdle: { progress in
                 try turn(progress)
-                usleep(1_000)
+                _ = arrival.wait(timeout: .now() + .milliseconds(20))
             })
         } catch let now as StopNow {
             return now.stopped

@@ -58,6 +58,14 @@ public final class JobGraph {
         for boundary in boundaries { try boundary.drain() }
     }
 
+    /// Drains the job, then has the state backend write what waits in memory: while the
+    /// input is idle, so that a checkpoint later pauses the job for less (a live job's
+    /// latency).
+    public func writeBackState() throws {
+        try drain()
+        try state.writeBack()
+    }
+
     /// Each checkpointed operator's own state, by id: the operator part of a checkpoint.
     /// Drains the job first, so that every operator's state is as of the same moment.
     public func snapshotOperators() throws -> [(OperatorID, [UInt8])] {

@@ -87,11 +87,20 @@ public final class JobRun {
                                        totalBytes: OutputDirectory.totalUncompressedSize(inputs))
             do {
                 if checkpoints.latest == nil { try checkpoints.checkpoint() }
+                var wroteBack = true
                 try JobRunner(built.graph).run(afterBatch: { _ in
+                    wroteBack = false
                     try checkpoints.checkpointIfDue()
                     try afterBatch(progress)
                 }, whenIdle: {
-                    // An idle live input still gets its checkpoints and its chance to stop.
+                    // An idle live input still gets its checkpoints and its chance to stop;
+                    // its first idle moment writes state back, so that the checkpoint's
+                    // pause stays short (at 2,000 records/s, 140 ms for 10 s of RocksDB
+                    // writes taken at once).
+                    if !wroteBack {
+                        try built.graph.writeBackState()
+                        wroteBack = true
+                    }
                     try checkpoints.checkpointIfDue()
                     try whenIdle(progress)
                 })

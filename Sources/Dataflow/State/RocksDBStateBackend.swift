@@ -31,8 +31,12 @@ public final class RocksDBStateBackend: StateBackend {
     }
 
     public func checkpoint(into directory: String) throws {
-        for state in registry.all { try (state as? any WriteBackState)?.flush() }
+        try writeBack()
         try database.checkpoint(into: directory)
+    }
+
+    public func writeBack() throws {
+        for state in registry.all { try (state as? any WriteBackState)?.flush() }
     }
 
     /// The partitions of one state share the database: their keys are disjoint, since

@@ -25,6 +25,15 @@ public protocol StateBackend: AnyObject {
 
     /// Writes a consistent copy of every state into `directory`, which does not exist yet.
     func checkpoint(into directory: String) throws
+
+    /// Writes what waits in memory for the backend's own store (RocksDB's write-back
+    /// caches), so that the next checkpoint has little left to write: called while the
+    /// job is idle, when no operator is inside a call. Nothing to do for most backends.
+    func writeBack() throws
+}
+
+extension StateBackend {
+    public func writeBack() throws {}
 }
 
 extension StateBackend {
