@@ -32,10 +32,15 @@ public enum JobCommandLine {
     /// in one line on standard error and a non-zero exit: never a stack trace, never the
     /// usage text after a mistake (`--help` shows it); a stop by signal exits with
     /// 128 + the signal.
-    public static func run(_ root: any ParsableCommand.Type) -> Never {
+    ///
+    /// - Parameter expand: turns the command line's arguments into those parsed (the
+    ///   options a `--config` file holds, put in); what it throws is reported as a
+    ///   parse error would be.
+    public static func run(_ root: any ParsableCommand.Type,
+                           expand: ([String]) throws -> [String] = { $0 }) -> Never {
         MallocArenas.limit()
         do {
-            var command = try root.parseAsRoot()
+            var command = try root.parseAsRoot(expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             exit(0)
         } catch let stopped as StoppedBySignal {

@@ -13,7 +13,7 @@ struct Outputs: ParsableCommand {
         commandName: "outputs",
         abstract: "Show an edge node's output subjects in TILLFLOW_OUT: row counts and first rows.")
 
-    @Option(help: "NATS server URLs, comma-separated.") var nats: String
+    @OptionGroup var connection: NATSConnectionArguments
     @Option(help: "The node's name.") var node: String
     @Option(help: "Rows to show of each subject.") var rows: Int = 3
 
@@ -23,10 +23,10 @@ struct Outputs: ParsableCommand {
     }
 
     func run() throws {
-        let servers = nats.split(separator: ",").map(String.init)
+        let options = try self.connection.options()
         let (node, rows) = (node, rows)
         try blockingWait {
-            let connection = try await NATSConnection.connect(NATSConnectionOptions(servers: servers))
+            let connection = try await NATSConnection.connect(options)
             let js = JetStream(connection)
             for output in JobKind.edge.outputs.map({ $0.replacingOccurrences(of: ".jsonl", with: "") }) {
                 let subject = "tillflow.out.\(node).\(output)"

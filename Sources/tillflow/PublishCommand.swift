@@ -19,7 +19,7 @@ struct Publish: ParsableCommand {
             stops there with an error that says how many lines were stored before it.
             """)
 
-    @Option(help: "NATS server URLs, comma-separated.") var nats: String
+    @OptionGroup var connection: NATSConnectionArguments
     @Option(parsing: .upToNextOption, help: "Input files, published in the order given.") var input: [String]
 
     func validate() throws {
@@ -30,8 +30,8 @@ struct Publish: ParsableCommand {
     }
 
     func run() throws {
-        let servers = nats.split(separator: ",").map(String.init)
-        let connection = try blockingWait { try await NATSConnection.connect(NATSConnectionOptions(servers: servers)) }
+        let options = try self.connection.options()
+        let connection = try blockingWait { try await NATSConnection.connect(options) }
         let js = JetStream(connection)
         _ = try blockingWait { try await js.ensureStream(TillflowStreams.input) }
         let limit = connection.serverInfo?.maxPayload ?? Int.max

@@ -28,7 +28,8 @@ struct RunEdge: ParsableCommand {
             resumes. SIGINT and SIGTERM stop it after a final checkpoint (exit 0).
             """)
 
-    @Option(help: "NATS server URLs, comma-separated.") var nats: String
+    @OptionGroup var connection: NATSConnectionArguments
+    @Option(help: "A YAML file of these options (names without --); the command line wins.") var config: String?
     @Option(help: "The node's name: its store's id (a subject token).") var node: String
     @Option(help: "Publish a clock mark this often (0s: never).") var clockInterval = DurationArgument(milliseconds: 1_000)
     @Option(help: "How far behind the wall clock the clock marks stay.") var clockLag = DurationArgument(milliseconds: 5_000)
@@ -71,7 +72,7 @@ struct RunEdge: ParsableCommand {
         settings.backend = StateBackendKind(rawValue: state)!
         settings.memoryBudget = stateMemory.bytes
         settings.checkpointIntervalMs = checkpointInterval.milliseconds
-        var edge = EdgeNode(nats: NATSConnectionOptions(servers: nats.split(separator: ",").map(String.init)), name: node,
+        var edge = EdgeNode(nats: try connection.options(), name: node,
                             job: RetailJob(.edge, options: options), settings: settings)
         edge.clockIntervalMs = clockInterval.milliseconds
         edge.clockLagMs = clockLag.milliseconds

@@ -21,7 +21,7 @@ struct Simulate: ParsableCommand {
             --duration, or until SIGINT or SIGTERM, then prints what it published.
             """)
 
-    @Option(help: "NATS server URLs, comma-separated.") var nats: String
+    @OptionGroup var connection: NATSConnectionArguments
     @Option(help: "Number of stores (store-0001 ...).") var stores: Int = 3
     @Option(help: "Lines per second, all stores together.") var rate: Double
     @Option(help: "How long to publish (default: until stopped).") var duration: DurationArgument?
@@ -29,6 +29,8 @@ struct Simulate: ParsableCommand {
     @Option(help: "Fraction of late lines (0...1).") var lateFraction: Double = 0.01
     @Option(help: "Fraction of lines sent twice (0...1).") var duplicateFraction: Double = 0.005
     @Option(help: "Fraction of lines breaking a rule (0...1).") var invalidFraction: Double = 0.01
+    @Option(help: "At the end, the latency from publish to the row stored on tillflow.out.<node>.valid (same host).")
+    var latencyOf: String?
 
     func validate() throws {
         guard (1 ... 9_999).contains(stores) else { throw ValidationError("--stores must be in 1...9999") }
@@ -42,9 +44,14 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         StopSignal.install()
-        let connection = try blockingWait { try await NATSConnection.connect(NATSConnectionOptions(servers: nats.split(separator: ",").map(String.init))) }
+        let options = try self.connection.options()
+        let connection = try blockingWait { try await NATSConnection.connect(options) }
         let js = JetStream(connection)
         _ = try blockingWait { try await js.ensureStream(TillflowStreams.input) }
+        var latency: EndToEndLatency?
+        if let node = latencyOf {
+            latency = EndToEndLatency(node: node, fromSequence: try blockingWait { try await EndToEndLatency.nextSequence(js) })
+        }
         let began = SystemClock.wallMs()
         var maker = LiveTransactionMaker(stores: stores, seed: seed ?? UInt64(began), start: began, lateFraction: lateFraction,
                                          duplicateFraction: duplicateFraction, invalidFraction: invalidFraction)
@@ -63,19 +70,25 @@ struct Simulate: ParsableCommand {
             }
             var requests: [NATSRequest] = []
             requests.reserveCapacity(due)
+            let sentAt = EndToEndLatency.nowNanoseconds
             for _ in 0 ..< due {
                 line.removeAll(keepingCapacity: true)
-                counts[maker.appendLine(now: now, to: &line), default: 0] += 1
+                let kind = maker.appendLine(now: now, to: &line)
+                counts[kind, default: 0] += 1
+                if kind == .valid { latency?.sent(line: line, at: sentAt) }
                 requests.append(NATSRequest(line.withUnsafeBytes { RecordLocation(ofLine: $0) }.subject, payload: line))
             }
             let batch = requests
             _ = try blockingWait { try await js.publish(batch) }
             sent += due
         }
-        try blockingWait { await connection.close() }
         let seconds = Double(SystemClock.wallMs() - began) / 1000
+        let measured = latency
+        let latencyReport = try measured.map { m in try blockingWait { try await m.report(js) } }
+        try blockingWait { await connection.close() }
         print("simulate: published \(sent) lines in \(String(format: "%.1f", seconds)) s (\(Int(Double(sent) / max(seconds, 0.001))) per second): "
             + "\(counts[.valid] ?? 0) valid, \(counts[.late] ?? 0) late, \(counts[.duplicate] ?? 0) duplicates, "
             + "\(counts[.invalid] ?? 0) invalid")
+        if let latencyReport { print("simulate: " + latencyReport) }
     }
 }

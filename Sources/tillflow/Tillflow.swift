@@ -12,6 +12,6 @@ struct Tillflow: ParsableCommand {
         subcommands: [Generate.self, Replay.self, RunCommand.self, Simulate.self, Publish.self, Outputs.self, Checkpoints.self])
 
     static func main() {
-        JobCommandLine.run(Tillflow.self)
+        JobCommandLine.run(Tillflow.self, expand: ConfigFile.expand)
     }
 }

@@ -148,6 +148,71 @@ let T0: Int64 = 1_795_219_200_000
         await nc.close()
     }
 
+    /// `--config FILE` gives the options the command line does not (cli.md): here the
+    /// server, the state directory and a node name, which `--node` on the command line
+    /// overrides. A file that is no mapping of option values is refused in one line.
+    @Test func optionsComeFromAConfigFileAndTheCommandLineWins() async throws {
+        let f = try LiveFixture(count: 300, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
+        let server = try NATSServer(); defer { server.stop() }
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        let js = JetStream(nc)
+        _ = try await js.ensureStream(TillflowStreams.input)
+        for line in f.lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+
+        let config = f.directory + "/edge.yaml"
+        try """
+            # the node's settings
+            nats: [\(server.url)]
+            node: from-the-file
+            state-dir: \(f.directory)/state
+            clock-interval: 0s
+            checkpoint-interval: 100ms
+            parallelism: 2
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        _ = try await awaitRowsThenStop(try launch(["run", "edge", "--config", config, "--node", "store-0001"]), expected, in: js)
+        #expect(FileManager.default.fileExists(atPath: f.directory + "/state"))
+
+        try "nats:\n  url: \(server.url)\nnode: n\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try launch(["run", "edge", "--config", config])
+        refused.waitUntilExit()
+        let complaint = String(decoding: (refused.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(refused.terminationStatus != 0)
+        #expect(complaint.hasPrefix("tillflow: --config \(config): nats: ") && complaint.split(separator: "\n").count == 1, "\(complaint)")
+        await nc.close()
+    }
+
+    /// `tillflow simulate` publishes at its rate, every line acknowledged, each on its
+    /// store's subject, and says how many of each kind it sent.
+    @Test func theSimulatorPublishesItsRateToTheStoresSubjects() async throws {
+        let server = try NATSServer(); defer { server.stop() }
+        let simulate = try launch(["simulate", "--nats", server.url, "--stores", "2", "--rate", "400", "--duration", "1500ms",
+                                   "--seed", "3", "--invalid-fraction", "0.05"])
+        simulate.waitUntilExit()
+        let said = String(decoding: (simulate.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(simulate.terminationStatus == 0, "\(said)")
+        let published = said.split(separator: " ").dropFirst(2).first.flatMap { Int($0) }
+        #expect(published.map { (500 ... 600).contains($0) } == true, "\(said)")
+
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        let js = JetStream(nc)
+        #expect(try await js.streamInfo("TILLFLOW_IN").state.messages == UInt64(published ?? -1))
+        let reader = try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1)
+        var subjects: Set<String> = []
+        var read = 0
+        while read < published ?? 0 {
+            let messages = try reader.poll()
+            if messages.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            read += messages.count
+            subjects.formUnion(messages.map(\.subject))
+        }
+        // Lines breaking a rule may name no store: those go to `_`.
+        #expect(subjects.subtracting(["tillflow.in._.pos", "tillflow.in._.inventory"])
+            == ["tillflow.in.store-0001.pos", "tillflow.in.store-0002.pos"])
+        await reader.stop()
+        await nc.close()
+    }
+
     /// The server goes away under a running node for a few seconds, in the middle of its
     /// input (rows on their way, more to read), and comes back: the node waits, says so
     /// once, and then goes on where it was, every row once and in order; input published
