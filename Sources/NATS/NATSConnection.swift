@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import NIOPosix
 
 /// A client connection to NATS: publish, subscribe, request, with reconnection.
@@ -18,6 +19,8 @@ public final class NATSConnection: Sendable {
     let options: NATSConnectionOptions
     let addresses: [ServerAddress]
     let group: any EventLoopGroup
+    /// The client's TLS set-up, made when first needed (its CA file read once).
+    let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
     let state = NIOLockedValueBox(State())
     /// This connection's own prefix for reply subjects (`_INBOX.<unique>`): its requests'
     /// replies come on `<prefix>.*`; other reply subjects may extend it.
@@ -124,13 +127,58 @@ public final class NATSConnection: Sendable {
         do {
             let info = try await handshake.futureResult.get()
             guard info.headers != false else { throw NATSError.cannotConnect("\(address) does not support headers") }
-            if info.tlsRequired == true { throw NATSError.cannotConnect("\(address) requires TLS, which this connection was not given") }
+            if address.tls || options.tlsCAFile != nil || info.tlsRequired == true {
+                guard info.tlsRequired == true || info.tlsAvailable == true else {
+                    throw NATSError.cannotConnect("\(address) does not offer TLS, which this connection requires")
+                }
+                try await startTLS(on: channel, host: address.host)
+            }
             try await confirm(channel: channel, info: info, pong: pong)
         } catch {
             pong.fail(error)
             try? await channel.close()
             throw error
         }
+    }
+
+    /// The TLS context of `options`: the system's trust roots, or the CA file's.
+    func tlsContext() throws -> NIOSSLContext {
+        try tls.withLockedValue { made in
+            if let made { return made }
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let ca = options.tlsCAFile { configuration.trustRoots = .file(ca) }
+            do {
+                made = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw NATSError.cannotConnect("TLS cannot be set up (\(options.tlsCAFile.map { "CA file " + $0 } ?? "system trust roots")): \(error)")
+            }
+            return made!
+        }
+    }
+
+    /// Upgrades a channel to TLS after the server's INFO, which comes in the clear (the
+    /// client protocol's order): the TLS handler goes first in the pipeline, so that
+    /// what is read next is decrypted before it is framed. The handshake completes
+    /// before CONNECT is sent; a certificate that does not verify fails the attempt.
+    func startTLS(on channel: any Channel, host: String) async throws {
+        let isAddress = host.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 } || host.contains(":")
+        let context = try tlsContext()
+        let handshook = channel.eventLoop.makePromise(of: Void.self)
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(options.connectTimeout)) {
+            handshook.fail(NATSError.timeout("the TLS handshake with \(host)"))
+        }
+        defer { timer.cancel() }
+        do {
+            try await channel.eventLoop.submit {
+                let handler = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
+                try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatcher(done: handshook), position: .after(handler))
+            }.get()
+        } catch {
+            handshook.fail(error)
+            throw error
+        }
+        try await handshook.futureResult.get()
     }
 
     /// Sends CONNECT, the subscriptions and a PING on a channel whose INFO arrived, and

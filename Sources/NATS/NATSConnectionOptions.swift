@@ -8,6 +8,11 @@ public struct NATSConnectionOptions: Sendable {
     public var user: String?
     public var password: String?
     public var token: String?
+    /// CA certificates (PEM) that a server's TLS certificate must chain to; `nil`: the
+    /// system's. TLS is used with every server when this is set, with a `tls://` server,
+    /// and with a server whose INFO requires it; the certificate must name the host
+    /// connected to (its IP address when the URL gives one).
+    public var tlsCAFile: String?
     /// How long one attempt to connect (TCP, INFO, CONNECT and its PONG) may take.
     public var connectTimeout: Duration = .seconds(5)
     /// After a lost connection, the client reconnects with a delay that doubles from
@@ -43,10 +48,15 @@ public enum NATSConnectionChange: Sendable, Equatable {
 struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     var host: String
     var port: Int
+    /// `tls://`: never spoken to in the clear.
+    var tls = false
 
     init(_ url: String) throws(NATSError) {
         var rest = Substring(url)
-        for scheme in ["nats://", "tls://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
+        for scheme in ["nats://", "tls://"] where rest.lowercased().hasPrefix(scheme) {
+            rest = rest.dropFirst(scheme.count)
+            tls = scheme == "tls://"
+        }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         if let colon = rest.lastIndex(of: ":") {
             guard let port = Int(rest[rest.index(after: colon)...]), (1 ... 65535).contains(port) else {

@@ -6,20 +6,16 @@ import NATS
 /// and who the client is. `--password-file` keeps the password off the command line
 /// and out of `ps`; its content's last line break is not part of it.
 struct NATSConnectionArguments: ParsableArguments {
-    @Option(help: "NATS server URLs (nats://host:port), comma-separated.") var nats: String
+    @Option(help: "NATS server URLs (nats://host:port, or tls://host:port for TLS), comma-separated.") var nats: String
     @Option(help: "User name for the server.") var user: String?
     @Option(help: "A file holding the user's password.") var passwordFile: String?
     @Option(help: "A NATS credentials file (JWT and NKey). Not supported yet.") var creds: String?
-    @Option(help: "CA certificates for TLS (PEM). Not supported yet.") var tlsCa: String?
+    @Option(help: "CA certificates (PEM) the servers' TLS certificates must chain to (implies TLS).") var tlsCa: String?
 
     var servers: [String] { nats.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
         guard !servers.isEmpty, servers.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("--nats needs a server URL") }
-        // Refused rather than ignored: a TLS server would be spoken to in the clear.
-        if servers.contains(where: { $0.lowercased().hasPrefix("tls://") }) || tlsCa != nil {
-            throw ValidationError("TLS (tls:// and --tls-ca) is not supported by this build yet")
-        }
         if creds != nil { throw ValidationError("--creds (JWT and NKey credentials) is not supported by this build yet; use --user and --password-file") }
         if passwordFile != nil, user == nil { throw ValidationError("--password-file needs --user") }
     }
@@ -28,6 +24,7 @@ struct NATSConnectionArguments: ParsableArguments {
     func options() throws -> NATSConnectionOptions {
         var options = NATSConnectionOptions(servers: servers)
         options.user = user
+        options.tlsCAFile = tlsCa
         if let passwordFile {
             guard var password = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
                 throw ValidationError("--password-file \(passwordFile): cannot read the file")

@@ -182,6 +182,25 @@ let T0: Int64 = 1_795_219_200_000
         await nc.close()
     }
 
+    /// The connection options of cli.md through the binary: `tls://` with `--tls-ca`
+    /// reaches a server that requires TLS; without the CA the command fails in one line.
+    @Test func theCommandLineConnectsOverTLSWithTheCAItIsGiven() async throws {
+        let f = try LiveFixture(count: 200); defer { f.remove() }
+        let certificates = try TestCertificates(); defer { certificates.remove() }
+        let server = try NATSServer(extraArguments: certificates.serverArguments); defer { server.stop() }
+        let url = "tls://127.0.0.1:\(server.port)"
+
+        let trusting = try launch(["publish", "--nats", url, "--tls-ca", certificates.caFile, "--input", f.input])
+        trusting.waitUntilExit()
+        let told = String(decoding: (trusting.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(trusting.terminationStatus == 0 && told.contains("publish: \(f.lines.count) lines stored"), "\(told)")
+
+        let untrusting = try launch(["publish", "--nats", url, "--input", f.input])
+        untrusting.waitUntilExit()
+        let complaint = String(decoding: (untrusting.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(untrusting.terminationStatus != 0 && complaint.split(separator: "\n").count == 1, "\(complaint)")
+    }
+
     /// `tillflow simulate` publishes at its rate, every line acknowledged, each on its
     /// store's subject, and says how many of each kind it sent.
     @Test func theSimulatorPublishesItsRateToTheStoresSubjects() async throws {

@@ -101,3 +101,46 @@ import NATSTestSupport
         await nc.close()
     }
 }
+
+/// TLS through swift-nio-ssl against a server that requires it: the INFO comes in the
+/// clear, then the client upgrades, verifying the server's certificate against the CA
+/// it was given.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct NATSTLSTests {
+    @Test func aServerRequiringTLSIsSpokenToOverTLSWhenItsCertificateVerifies() async throws {
+        let certificates = try TestCertificates(); defer { certificates.remove() }
+        let server = try NATSServer(extraArguments: certificates.serverArguments); defer { server.stop() }
+        for url in ["tls://127.0.0.1:\(server.port)", server.url] {  // tls://, or nats:// and the INFO's tls_required
+            var options = NATSConnectionOptions(url: url)
+            options.tlsCAFile = certificates.caFile
+            let nc = try await NATSConnection.connect(options)
+            let js = JetStream(nc)
+            _ = try await js.ensureStream(StreamConfig(name: "T", subjects: ["t.>"]))
+            let ack = try await js.publish("t.1", payload: Array("over TLS".utf8))
+            #expect(ack.stream == "T")
+            await nc.close()
+        }
+    }
+
+    @Test func aCertificateThatDoesNotVerifyOrAServerWithoutTLSFailsToConnect() async throws {
+        let certificates = try TestCertificates(); defer { certificates.remove() }
+        let tlsServer = try NATSServer(extraArguments: certificates.serverArguments); defer { tlsServer.stop() }
+        var untrusting = NATSConnectionOptions(url: "tls://127.0.0.1:\(tlsServer.port)")
+        untrusting.connectTimeout = .seconds(2)
+        do {  // the system's trust roots do not know the test CA
+            _ = try await NATSConnection.connect(untrusting)
+            Issue.record("connected to a server whose certificate does not verify")
+        } catch {
+            #expect("\(error)".contains("certificate") || "\(error)".contains("CERTIFICATE"), "\(error)")
+        }
+
+        let plainServer = try NATSServer(); defer { plainServer.stop() }
+        var wantsTLS = NATSConnectionOptions(url: "tls://127.0.0.1:\(plainServer.port)")
+        wantsTLS.tlsCAFile = certificates.caFile
+        do {
+            _ = try await NATSConnection.connect(wantsTLS)
+            Issue.record("connected in the clear to a server without TLS")
+        } catch {
+            #expect("\(error)".contains("does not offer TLS"), "\(error)")
+        }
+    }
+}
