@@ -17,32 +17,14 @@ COUNT=${BENCH_LIVE_COUNT:-1000000}
 RUNS=${BENCH_LIVE_RUNS:-3}
 RATE=${BENCH_LIVE_RATE:-2000}
 DIR=${BENCH_DIR:-/tmp/tillflow-bench}
-NATS_SERVER=.venv/bin/nats-server
 mkdir -p "$DIR"
 make -s deps nats-server >/dev/null
 dpkg -s time >/dev/null 2>&1 || $([ "$(id -u)" = 0 ] || echo sudo) apt-get install -y -qq time
 swift build -c release --product tillflow >/dev/null
 T=$(swift build -c release --show-bin-path)/tillflow
 
-work=$(mktemp -d /tmp/tillflow-bench-live.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Starts a nats-server in $work/$1; sets NATS_URL.
-start_server() {
-    mkdir -p "$work/$1/ports"
-    "$NATS_SERVER" -a 127.0.0.1 -p -1 -js -sd "$work/$1/js" --ports_file_dir "$work/$1/ports" >"$work/$1/nats.log" 2>&1 &
-    pids+=($!)
-    SERVER_PID=$!
-    for _ in $(seq 200); do compgen -G "$work/$1/ports/*.ports" >/dev/null && break; sleep 0.05; done
-    NATS_URL=$(python3 -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1])[0]))["nats"][0])' "$work/$1/ports/*.ports")
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source scripts/live-processes.sh
+live_begin tillflow-bench-live
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 calc() { awk "BEGIN { print $1 }"; }
@@ -54,7 +36,7 @@ start_server idle
 port=$(free_port)
 "$T" run edge --nats "$NATS_URL" --node idle --state-dir "$work/idle/state" --http "$port" 2>"$work/idle/node.log" &
 node=$!
-pids+=($node)
+started $node
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
 sleep 5
 idle_rss=$(rss_kib $node)
@@ -95,7 +77,7 @@ for round in $(seq "$RUNS"); do
     start=$(now)
     "$T" run edge --nats "$NATS_URL" --node "$name" --state-dir "$work/state-$round" --clock-interval 0s 2>"$work/node-$round.log" &
     node=$!
-    pids+=($node)
+    started $node
     want=$(sed "s/NODE/$name/" "$expected")
     until [ "$(counts_of "$name" | sort)" = "$want" ]; do
         kill -0 $node 2>/dev/null || { echo "bench-live: the node stopped:"; cat "$work/node-$round.log"; exit 1; }
@@ -114,7 +96,7 @@ rm -rf "$work/throughput"
 start_server latency
 "$T" run edge --nats "$NATS_URL" --node latency --state-dir "$work/latency/state" 2>"$work/latency/node.log" &
 node=$!
-pids+=($node)
+started $node
 sleep 2
 latency=$("$T" simulate --nats "$NATS_URL" --stores 10 --rate "$RATE" --duration 30s --seed 5 --latency-of latency)
 kill -TERM $node; wait $node || true

@@ -6,39 +6,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${TILLFLOW_BIN:-.build/release/tillflow}
-NATS_SERVER=${NATS_SERVER:-.venv/bin/nats-server}
 SECONDS_TO_RUN=${DEMO_SECONDS:-30}
 STORES=${DEMO_STORES:-3}
 RATE=${DEMO_RATE:-300}
 NODE=demo-node
+source scripts/live-processes.sh
 
-work=$(mktemp -d /tmp/tillflow-demo-live.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+live_begin tillflow-demo-live
+start_server nats
+http_port=$(free_port)
+echo "nats-server at $NATS_URL"
 
-# nats-server on a free loopback port, which it reports in its ports file.
-mkdir -p "$work/ports"
-"$NATS_SERVER" -a 127.0.0.1 -p -1 -js -sd "$work/js" --ports_file_dir "$work/ports" >"$work/nats.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 200); do compgen -G "$work/ports/*.ports" >/dev/null && break; sleep 0.05; done
-nats_url=$(python3 -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1])[0]))["nats"][0])' "$work/ports/*.ports")
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo "nats-server at $nats_url"
-
-"$BIN" run edge --nats "$nats_url" --node "$NODE" --state-dir "$work/state" --http "$http_port" >"$work/node.out" 2>"$work/node.log" &
+"$BIN" run edge --nats "$NATS_URL" --node "$NODE" --state-dir "$work/state" --http "$http_port" >"$work/node.out" 2>"$work/node.log" &
 node_pid=$!
-pids+=($node_pid)
+started $node_pid
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/ready" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$http_port/ready" >/dev/null || { echo "the edge node did not become ready:"; cat "$work/node.log"; exit 1; }
 echo "edge node $NODE ready: HTTP ingest, /health, /ready and /metrics on 127.0.0.1:$http_port"
 echo "simulating $STORES stores at $RATE transactions per second for ${SECONDS_TO_RUN}s ..."
 
-"$BIN" simulate --nats "$nats_url" --stores "$STORES" --rate "$RATE" --duration "${SECONDS_TO_RUN}s" --seed 42
+"$BIN" simulate --nats "$NATS_URL" --stores "$STORES" --rate "$RATE" --duration "${SECONDS_TO_RUN}s" --seed 42
 # A store's inventory system posts through the node's HTTP ingest: stock, then a reservation.
 now_ms=$(( $(date +%s) * 1000 - 1000 ))
 echo -n "HTTP ingest of two inventory events: "
@@ -52,7 +39,7 @@ sleep 8
 
 echo
 echo "== what the node published (tillflow outputs --node $NODE --rows 2) =="
-"$BIN" outputs --nats "$nats_url" --node "$NODE" --rows 2 | cut -c1-220
+"$BIN" outputs --nats "$NATS_URL" --node "$NODE" --rows 2 | cut -c1-220
 echo
 echo "== the node's /metrics (the lines that matter) =="
 curl -sf "http://127.0.0.1:$http_port/metrics" \

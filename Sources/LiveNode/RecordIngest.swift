@@ -1,4 +1,4 @@
-import Jobs
+import Connectors
 import NATS
 
 /// `POST /v1/records` (live.md section 3): a body of JSON lines, each published to its
@@ -62,9 +62,7 @@ public struct RecordIngest: Sendable {
         var start = 0
         while start < lines.count {
             let end = min(start + Self.round, lines.count)
-            let requests = lines[start ..< end].map { line in
-                NATSRequest(line.withUnsafeBytes { RecordLocation(ofLine: $0) }.subject, payload: Array(line))
-            }
+            let requests = lines[start ..< end].map(NATSRequest.inputRecord)
             do {
                 let acks = try await js.publish(requests)
                 if receipt.accepted == 0 { receipt.firstSequence = acks[0].seq }

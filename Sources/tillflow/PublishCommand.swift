@@ -2,7 +2,6 @@ import ArgumentParser
 import Connectors
 import Dataflow
 import Foundation
-import Jobs
 import NATS
 
 /// `tillflow publish --nats URL --input FILE...`: a file's lines into `TILLFLOW_IN`, each
@@ -47,8 +46,7 @@ struct Publish: ParsableCommand {
                     throw JobError("\(input[Int(batch.fileIndex)]):\(span.lineNumber) has \(span.fullLength) bytes, over the "
                         + "server's max_payload of \(limit): stopped after \(published) lines were stored")
                 }
-                let line = batch.bytes(of: i)
-                requests.append(NATSRequest(line.withUnsafeBytes { RecordLocation(ofLine: $0) }.subject, payload: Array(line)))
+                requests.append(.inputRecord(batch.bytes(of: i)))
             }
             let round = requests
             let acks = try blockingWait { try await js.publish(round) }

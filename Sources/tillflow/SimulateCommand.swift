@@ -4,7 +4,6 @@ import Dataflow
 import Foundation
 import Generators
 import JobCommands
-import Jobs
 import NATS
 
 /// `tillflow simulate`: POS terminals of `--stores` stores publishing transactions with
@@ -76,7 +75,7 @@ struct Simulate: ParsableCommand {
                 let kind = maker.appendLine(now: now, to: &line)
                 counts[kind, default: 0] += 1
                 if kind == .valid { latency?.sent(line: line, at: sentAt) }
-                requests.append(NATSRequest(line.withUnsafeBytes { RecordLocation(ofLine: $0) }.subject, payload: line))
+                requests.append(.inputRecord(line))
             }
             let batch = requests
             _ = try blockingWait { try await js.publish(batch) }

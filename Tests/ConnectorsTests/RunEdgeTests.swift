@@ -28,6 +28,22 @@ let T0: Int64 = 1_795_219_200_000
         return process
     }
 
+    /// How a process `launch` started ended, and what it wrote.
+    struct Finished {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Waits for a process `launch` started, then reads what it wrote (little, here).
+    func finished(_ process: Process) -> Finished {
+        process.waitUntilExit()
+        func text(_ pipe: Any?) -> String {
+            String(decoding: (pipe as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        return Finished(status: process.terminationStatus, stdout: text(process.standardOutput), stderr: text(process.standardError))
+    }
+
     /// The last ordinal on each subject, 0 for none.
     func lastOrdinals(_ js: JetStream, _ subjects: [String]) async throws -> [Int] {
         var found: [Int] = []
@@ -60,15 +76,13 @@ let T0: Int64 = 1_795_219_200_000
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(node.processIdentifier, SIGTERM)
-        node.waitUntilExit()
-        let said = String(decoding: (node.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let complained = String(decoding: (node.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(node.terminationStatus == 0, "\(complained)")
-        #expect(said.contains("stopped by SIGTERM"), "\(said)")
+        let stopped = finished(node)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stdout.contains("stopped by SIGTERM"), "\(stopped.stdout)")
         for subject in subjects {
             try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
         }
-        return complained
+        return stopped.stderr
     }
 
     /// Twenty rounds: a twentieth of the input is published, the node started, and killed
@@ -98,9 +112,8 @@ let T0: Int64 = 1_795_219_200_000
             try await Task.sleep(for: .milliseconds(Int.random(in: 200 ... 1_200, using: &rng)))
             if round == rounds / 2 {
                 kill(node.processIdentifier, SIGTERM)
-                node.waitUntilExit()
-                let said = String(decoding: (node.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                #expect(node.terminationStatus == 0 && said.contains("stopped by SIGTERM"), "\(said)")
+                let stopped = finished(node)
+                #expect(stopped.status == 0 && stopped.stdout.contains("stopped by SIGTERM"), "\(stopped.stdout)")
             } else {
                 kill(node.processIdentifier, SIGKILL)
                 node.waitUntilExit()
@@ -120,10 +133,8 @@ let T0: Int64 = 1_795_219_200_000
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
 
-        let publish = try launch(["publish", "--nats", server.url, "--input", f.input])
-        publish.waitUntilExit()
-        let told = String(decoding: (publish.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(publish.terminationStatus == 0 && told.contains("publish: \(f.lines.count) lines stored"), "\(told)")
+        let publish = finished(try launch(["publish", "--nats", server.url, "--input", f.input]))
+        #expect(publish.status == 0 && publish.stdout.contains("publish: \(f.lines.count) lines stored"), "\(publish.stdout)")
         let info = try await js.streamInfo("TILLFLOW_IN")
         #expect(info.state.messages == UInt64(f.lines.count))
         for (i, line) in f.lines.enumerated().filter({ $0.offset % 97 == 0 }) {
@@ -136,10 +147,8 @@ let T0: Int64 = 1_795_219_200_000
                                "--clock-interval", "0s"])
         _ = try await awaitRowsThenStop(node, expected, in: js)
 
-        let outputs = try launch(["outputs", "--nats", server.url, "--node", "store-0001", "--rows", "1"])
-        outputs.waitUntilExit()
-        let listed = String(decoding: (outputs.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .split(separator: "\n").map(String.init)
+        let listed = finished(try launch(["outputs", "--nats", server.url, "--node", "store-0001", "--rows", "1"]))
+            .stdout.split(separator: "\n").map(String.init)
         for (subject, rows) in expected {
             let at = listed.firstIndex(of: "\(subject): \(rows.count) rows")
             #expect(at != nil, "\(subject) in:\n\(listed.joined(separator: "\n"))")
@@ -174,10 +183,9 @@ let T0: Int64 = 1_795_219_200_000
         #expect(FileManager.default.fileExists(atPath: f.directory + "/state"))
 
         try "nats:\n  url: \(server.url)\nnode: n\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let refused = try launch(["run", "edge", "--config", config])
-        refused.waitUntilExit()
-        let complaint = String(decoding: (refused.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(refused.terminationStatus != 0)
+        let refused = finished(try launch(["run", "edge", "--config", config]))
+        let complaint = refused.stderr
+        #expect(refused.status != 0)
         #expect(complaint.hasPrefix("tillflow: --config \(config): nats: ") && complaint.split(separator: "\n").count == 1, "\(complaint)")
         await nc.close()
     }
@@ -190,26 +198,21 @@ let T0: Int64 = 1_795_219_200_000
         let server = try NATSServer(extraArguments: certificates.serverArguments); defer { server.stop() }
         let url = "tls://127.0.0.1:\(server.port)"
 
-        let trusting = try launch(["publish", "--nats", url, "--tls-ca", certificates.caFile, "--input", f.input])
-        trusting.waitUntilExit()
-        let told = String(decoding: (trusting.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(trusting.terminationStatus == 0 && told.contains("publish: \(f.lines.count) lines stored"), "\(told)")
+        let trusting = finished(try launch(["publish", "--nats", url, "--tls-ca", certificates.caFile, "--input", f.input]))
+        #expect(trusting.status == 0 && trusting.stdout.contains("publish: \(f.lines.count) lines stored"), "\(trusting.stdout)")
 
-        let untrusting = try launch(["publish", "--nats", url, "--input", f.input])
-        untrusting.waitUntilExit()
-        let complaint = String(decoding: (untrusting.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(untrusting.terminationStatus != 0 && complaint.split(separator: "\n").count == 1, "\(complaint)")
+        let untrusting = finished(try launch(["publish", "--nats", url, "--input", f.input]))
+        #expect(untrusting.status != 0 && untrusting.stderr.split(separator: "\n").count == 1, "\(untrusting.stderr)")
     }
 
     /// `tillflow simulate` publishes at its rate, every line acknowledged, each on its
     /// store's subject, and says how many of each kind it sent.
     @Test func theSimulatorPublishesItsRateToTheStoresSubjects() async throws {
         let server = try NATSServer(); defer { server.stop() }
-        let simulate = try launch(["simulate", "--nats", server.url, "--stores", "2", "--rate", "400", "--duration", "1500ms",
-                                   "--seed", "3", "--invalid-fraction", "0.05"])
-        simulate.waitUntilExit()
-        let said = String(decoding: (simulate.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(simulate.terminationStatus == 0, "\(said)")
+        let simulate = finished(try launch(["simulate", "--nats", server.url, "--stores", "2", "--rate", "400", "--duration", "1500ms",
+                                            "--seed", "3", "--invalid-fraction", "0.05"]))
+        let said = simulate.stdout
+        #expect(simulate.status == 0, "\(said)")
         let published = said.split(separator: " ").dropFirst(2).first.flatMap { Int($0) }
         #expect(published.map { (500 ... 600).contains($0) } == true, "\(said)")
 
