@@ -76,9 +76,12 @@ import Testing
             if attempt == 2 { try await Task.sleep(for: .milliseconds(300)) }  // past the duplicate window
             var settings = RunSettings(outputDirectory: directory + "/live")
             settings.backend = .rocksdb
-            settings.checkpointIntervalMs = 7  // ticks: a checkpoint about every 6 batches
+            // A logical clock that moves one tick per batch, never while the run waits for
+            // messages: the first checkpoint after the start falls after batch 8, and the
+            // crash after batch 10 leaves two batches' rows published past it.
+            settings.checkpointIntervalMs = 7
             let ticks = Ticks()
-            settings.now = { ticks.next() }
+            settings.now = { ticks.now }
             let consumer = try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1, batch: 200)
             let run = JobRun(job: RetailJob(.edge), inputs: [], settings: settings)
             run.lineStream = LineStreamInput(name: "TILLFLOW_IN") {
@@ -96,6 +99,7 @@ import Testing
                     var batches = 0
                     return try run.run(afterBatch: { _ in
                         batches += 1
+                        ticks.advance()
                         if attempt == 1 && batches == 10 { throw Crash() }
                     })
                 }
@@ -121,13 +125,13 @@ final class Opened: @unchecked Sendable {
     var outputs: [(committed: Int64, storedWhenOpened: Int64)] = []
 }
 
-/// A logical clock for checkpoint intervals: one tick per reading.
+/// A logical clock for checkpoint intervals, moved by the test alone (the run reads it
+/// and its pipeline's threads never write it).
 final class Ticks: @unchecked Sendable {
-    var now: Int64 = 0
-    func next() -> Int64 {
-        now += 1
-        return now
-    }
+    private let lock = NSLock()
+    private var ticks: Int64 = 0
+    var now: Int64 { lock.withLock { ticks } }
+    func advance() { lock.withLock { ticks += 1 } }
 }
 
 /// Runs blocking work (a job run) on a thread of its own, not on one of the few threads
