@@ -30,6 +30,8 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 calc() { awk "BEGIN { print $1 }"; }
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
+# User + system CPU seconds a process has used so far (fields 14 and 15 of its stat, in ticks).
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
 
 # --- 3. idle node and binary ------------------------------------------------------------
 start_server idle
@@ -57,9 +59,10 @@ start_server throughput
 filled=$("$T" publish --nats "$NATS_URL" --input "$input")
 echo "$filled"
 
-counts_of() { "$T" outputs --nats "$NATS_URL" --node "$1" --rows 0 | awk '{ print $1, $2 }'; }
+counts_of() { "$T" outputs --nats "$NATS_URL" --node "$1" --rows 0 2>/dev/null | awk '{ print $1, $2 }'; }
 expected="$work/expected.txt"
-replay_s=() live_s=() live_hwm=()
+messages=0
+replay_s=() live_s=() live_hwm=() node_cpu=() server_cpu=()
 for round in $(seq "$RUNS"); do
     rm -rf "$work/replay"
     start=$(now)
@@ -70,10 +73,12 @@ for round in $(seq "$RUNS"); do
             name=$(basename "$f" .jsonl)
             echo "tillflow.out.NODE.$name: $(wc -l < "$f")"
         done | sort > "$expected"
+        messages=$(awk '{ n += $2 } END { print n }' "$expected")
     fi
     rm -rf "$work/replay" "$work/replay-state"
 
     name="bench-$round"
+    server_before=$(cpu_s $SERVER_PID)
     start=$(now)
     "$T" run edge --nats "$NATS_URL" --node "$name" --state-dir "$work/state-$round" --clock-interval 0s 2>"$work/node-$round.log" &
     node=$!
@@ -85,9 +90,12 @@ for round in $(seq "$RUNS"); do
     done
     live_s+=("$(since "$start")")
     live_hwm+=("$(hwm_kib $node)")
+    node_cpu+=("$(cpu_s $node)")
+    server_cpu+=("$(calc "$(cpu_s $SERVER_PID) - $server_before")")
     kill -TERM $node; wait $node || true
     rm -rf "$work/state-$round"
-    printf 'round %d: replay edge %.2f s, run edge %.2f s\n' "$round" "${replay_s[-1]}" "${live_s[-1]}"
+    printf 'round %d: replay edge %.2f s, run edge %.2f s (CPU: node %.1f s, nats-server %.1f s)\n' \
+        "$round" "${replay_s[-1]}" "${live_s[-1]}" "${node_cpu[-1]}" "${server_cpu[-1]}"
 done
 kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
 rm -rf "$work/throughput"
@@ -109,6 +117,10 @@ l=$(median "${live_s[@]}")
 printf 'replay edge (file):          %6.2f s  %9.0f tx/s\n' "$r" "$(calc "$COUNT / $r")"
 printf 'run edge (TILLFLOW_IN):      %6.2f s  %9.0f tx/s  ratio %.2f (target >= 0.5), peak RSS %d MiB\n' \
     "$l" "$(calc "$COUNT / $l")" "$(calc "$r / $l")" "$(( $(median "${live_hwm[@]}") / 1024 ))"
+nc=$(median "${node_cpu[@]}") sc=$(median "${server_cpu[@]}")
+printf 'CPU of run edge:             node %.1f s, nats-server %.1f s (%.1f us a stored message, %d messages)\n' \
+    "$nc" "$sc" "$(calc "$sc * 1000000 / $messages")" "$messages"
+printf 'ratio the two cores allow:   %.2f (replay / half the CPU node and server used)\n' "$(calc "$r / (($nc + $sc) / 2)")"
 echo "$latency" | sed -n 's/^simulate: /at '"$RATE"' tx\/s: /p'
 printf 'idle node RSS:               %d MiB (target <= 60)\n' $(( idle_rss / 1024 ))
 printf 'stripped binary:             %.1f MB (target <= 30)\n' "$(calc "$binary / 1000000")"
