@@ -39,6 +39,10 @@ public final class JetStreamSubjectOutput: RecordOutput {
     let publishLatency = CoreMetrics.Timer(label: "tillflow_publish_latency_seconds")
     /// Acknowledgements awaited beyond which an append waits for some.
     public static let maxUnacknowledged = 16_384
+    /// Asked while rows wait for a server that is not there: true ends the wait with
+    /// `PublishingAbandoned` (a node asked to stop during an outage). Set before the
+    /// first append.
+    public var abandonsWhileDisconnected: @Sendable () -> Bool = { false }
 
     /// Opens the subject's output at `committed` rows (nil: a fresh run, 0).
     public init(js: JetStream, stream: String, subject: String, committed: Int64?) throws {
@@ -101,6 +105,7 @@ public final class JetStreamSubjectOutput: RecordOutput {
     func awaitAcknowledgements(downTo limit: Int) throws {
         var quietSince = ContinuousClock.now
         while unacknowledged.count > limit {
+            try abandonIfAsked()
             if js.connection.generation != generation { try sendAgainInOrder() }
             let arrived = acks.drain()
             if arrived.isEmpty {
@@ -162,6 +167,7 @@ public final class JetStreamSubjectOutput: RecordOutput {
             generation = js.connection.generation
             guard let first = unacknowledged.keys.min() else { return }
             guard js.connection.isConnected else {
+                try abandonIfAsked()
                 usleep(10_000)
                 continue
             }
@@ -184,6 +190,14 @@ public final class JetStreamSubjectOutput: RecordOutput {
             guard js.connection.generation == generation else { continue }
             for n in unacknowledged.keys.sorted() { try send(n) }
             return
+        }
+    }
+
+    /// Throws `PublishingAbandoned` when no server is connected and the owner asks to
+    /// stop waiting for one.
+    func abandonIfAsked() throws {
+        if !js.connection.isConnected && abandonsWhileDisconnected() {
+            throw PublishingAbandoned(subject: subject, unacknowledged: unacknowledged.count)
         }
     }
 

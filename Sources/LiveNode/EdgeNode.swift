@@ -13,7 +13,8 @@ import UnixSignals
 /// order, its rows published exactly once to `tillflow.out.<node>.<output>`, clock marks
 /// into its own input, and the HTTP endpoints, as the services of one group: the job on
 /// a thread of its own, the HTTP servers on Hummingbird. It runs until SIGTERM or
-/// SIGINT, which stop the job after a final checkpoint and then the rest.
+/// SIGINT, which stop the job after a final checkpoint and then the rest (during an
+/// outage with rows unacknowledged, at once and without it).
 ///
 /// While NATS is away the node waits: at start before anything else, later inside the
 /// connection (which reconnects with backoff and sends again what it kept); the log says
@@ -43,8 +44,13 @@ public struct EdgeNode {
     public struct Stopped: Sendable {
         /// The signal's name (`SIGTERM`), or `shutdown`.
         public var reason: String
-        /// The final checkpoint's id; nil when stopped before the job began (waiting for NATS).
+        /// The final checkpoint's id; nil when stopped before the job began (waiting for
+        /// NATS), or during an outage.
         public var checkpoint: UInt64?
+        /// Stopped while NATS was unreachable with rows unacknowledged: no final
+        /// checkpoint (it would need the acknowledgements), the next run resumes from
+        /// the last one and loses or repeats nothing.
+        public var duringOutage = false
     }
 
     /// Runs the node until it is asked to stop; returns how it stopped.
@@ -118,6 +124,7 @@ public struct EdgeNode {
             let output = file.replacingOccurrences(of: ".jsonl", with: "")
             let opened = try JetStreamSubjectOutput(js: js, stream: "TILLFLOW_OUT", subject: "tillflow.out.\(node).\(output)",
                                                     committed: committed)
+            opened.abandonsWhileDisconnected = { stop.requested != nil }
             metrics.watch(opened, as: output)
             return opened
         }
@@ -145,6 +152,10 @@ public struct EdgeNode {
             })
         } catch let now as StopNow {
             return now.stopped
+        } catch where stop.requested != nil && !js.connection.isConnected {
+            // Asked to stop while rows wait for a server that is away (an outage may last
+            // hours; a supervisor's stop must not): the last checkpoint stands.
+            return Stopped(reason: stop.requested!, checkpoint: nil, duringOutage: true)
         }
         return nil
     }

@@ -79,6 +79,11 @@ struct RunEdge: ParsableCommand {
         edge.http = http.flatMap(ListenAddress.init)
         edge.metrics = metrics.flatMap(ListenAddress.init)
         let stopped = try edge.run(registry: factory.registry, logger: logger)
-        print("run edge: stopped by \(stopped.reason)" + (stopped.checkpoint.map { " after checkpoint \($0)" } ?? " before it began"))
+        if stopped.duringOutage {
+            print("run edge: stopped by \(stopped.reason) during a NATS outage, without a final checkpoint: "
+                + "the next run resumes from the last one")
+        } else {
+            print("run edge: stopped by \(stopped.reason)" + (stopped.checkpoint.map { " after checkpoint \($0)" } ?? " before it began"))
+        }
     }
 }

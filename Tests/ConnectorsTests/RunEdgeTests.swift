@@ -235,6 +235,44 @@ let T0: Int64 = 1_795_219_200_000
         await nc.close()
     }
 
+    /// A node asked to stop while its server is away, with rows it has made and not
+    /// seen acknowledged, stops at once (a supervisor's SIGTERM must not wait for an
+    /// outage to end), exits 0 and says it took no final checkpoint; started again once
+    /// the server is back, it publishes every row once.
+    @Test func stoppedDuringAnOutageItExitsAtOnceAndTheNextRunLosesNothing() async throws {
+        let f = try LiveFixture(count: 8_000, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
+
+        let server = try NATSServer(); defer { server.stop() }
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        let js = JetStream(nc)
+        _ = try await js.ensureStream(TillflowStreams.input)
+        for line in f.lines { _ = try await js.publish("tillflow.in.store-0001.pos", payload: line) }
+
+        let arguments = ["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
+                         "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "16"]
+        let node = try launch(arguments)
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await lastOrdinals(js, ["tillflow.out.store-0001.valid"])) ?? [0] == [0] && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // In the middle of its input: lines it has pulled still make rows that no server takes.
+        server.kill()
+        try await Task.sleep(for: .milliseconds(500))
+        kill(node.processIdentifier, SIGTERM)
+        let asked = Date()
+        while node.isRunning && Date().timeIntervalSince(asked) < 10 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!node.isRunning, "the stop must not wait for the outage to end")
+        if node.isRunning { kill(node.processIdentifier, SIGKILL) }
+        let stopped = finished(node)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(stopped.stdout.contains("stopped by SIGTERM during a NATS outage"), "\(stopped.stdout)")
+
+        try server.restart()
+        _ = try await awaitRowsThenStop(try launch(arguments), expected, in: js)
+        await nc.close()
+    }
+
     /// The server goes away under a running node for a few seconds, in the middle of its
     /// input (rows on their way, more to read), and comes back: the node waits, says so
     /// once, and then goes on where it was, every row once and in order; input published
