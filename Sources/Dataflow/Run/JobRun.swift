@@ -61,9 +61,29 @@ public final class JobRun {
     @discardableResult
     public func run(afterBatch: (RunProgress) throws -> Void,
                     whenIdle: (RunProgress) throws -> Void) throws -> RunReport {
+        let opened = try open()
+        if !opened.isFinished {
+            do {
+                while try !opened.runUntilIdle(afterBatch: afterBatch) {
+                    try opened.idle()
+                    try whenIdle(opened.progress)
+                }
+                try opened.finish()
+            } catch {
+                opened.abandon()
+                throw error
+            }
+        }
+        return try opened.close()
+    }
+
+    /// Opens the run for a caller that drives it itself (one of many runs sharing a
+    /// thread, as the per-location runs of a cloud partition do): its state directory
+    /// locked, restored from its newest usable checkpoint, a first checkpoint taken on a
+    /// fresh start. `run` is this, driven to the end.
+    public func open() throws -> OpenedRun {
         let started = SystemClock.microseconds()
         let lock = try StateDirectoryLock(directory: settings.stateDirectory)
-        defer { withExtendedLifetime(lock) {} }
         let recovery = Recovery(stateDirectory: settings.stateDirectory, backend: settings.backend,
                                 memoryBudget: settings.memoryBudget, warn: settings.warn)
         if settings.overwrite { try recovery.discard() }
@@ -77,50 +97,14 @@ public final class JobRun {
         let (built, resumed) = try recovery.restore(candidates) { state, manifest in
             try build(on: state, resumingFrom: manifest, identity: identity)
         }
-        let restoreSeconds = Double(SystemClock.microseconds() - started) / 1e6
         let checkpoints = try CheckpointCoordinator(
             store: recovery.store, graph: built.graph, job: identity, outputs: built.context.outputs,
             intervalMs: settings.checkpointIntervalMs, resumedFrom: resumed, now: settings.now)
-        let recordsBefore = built.statistics.recordsRead
-        if !(resumed?.finished ?? false) {
-            let progress = RunProgress(statistics: built.statistics, checkpoints: checkpoints,
-                                       totalBytes: OutputDirectory.totalUncompressedSize(inputs))
-            do {
-                if checkpoints.latest == nil { try checkpoints.checkpoint() }
-                var wroteBack = true
-                try JobRunner(built.graph).run(afterBatch: { _ in
-                    wroteBack = false
-                    try checkpoints.checkpointIfDue()
-                    try afterBatch(progress)
-                }, whenIdle: {
-                    // An idle live input still gets its checkpoints and its chance to stop;
-                    // its first idle moment writes state back, so that the checkpoint's
-                    // pause stays short (at 2,000 records/s, 140 ms for 10 s of RocksDB
-                    // writes taken at once).
-                    if !wroteBack {
-                        try built.graph.writeBackState()
-                        wroteBack = true
-                    }
-                    try checkpoints.checkpointIfDue()
-                    try whenIdle(progress)
-                })
-                try checkpoints.checkpoint(finished: true)
-            } catch {
-                // Operators on other threads finish what they were given before the
-                // failure is reported: nothing writes to the outputs after `run` returns.
-                try? built.graph.drain()
-                throw error
-            }
-        }
-        for (_, file) in built.context.outputs { try file.close() }
-        if settings.leavesMemoryStateToExit && built.graph.state.kind == .memory { Self.keptUntilExit.append(built.graph) }
-        return RunReport(
-            jobName: job.name, statistics: built.statistics,
-            elapsedSeconds: Double(SystemClock.microseconds() - started) / 1e6,
-            recordsThisRun: built.statistics.recordsRead - recordsBefore, resumedFrom: resumed,
-            restoreSeconds: restoreSeconds, checkpointsTaken: checkpoints.taken,
-            checkpointMicrosTotal: checkpoints.totalMicros, latestCheckpoint: checkpoints.latest,
-            checkpointDirectory: recovery.store.directory, outputDirectory: settings.outputDirectory)
+        let opened = OpenedRun(run: self, lock: lock, recovery: recovery, graph: built.graph, outputs: built.context.outputs,
+                               statistics: built.statistics, checkpoints: checkpoints, resumedFrom: resumed,
+                               startedMicros: started)
+        if !opened.isFinished && checkpoints.latest == nil { try checkpoints.checkpoint() }
+        return opened
     }
 
     /// The job built on `state`, put back where `manifest` left it if given.
@@ -142,7 +126,7 @@ public final class JobRun {
     }
 
     /// Graphs whose memory state the kernel frees at exit (`leavesMemoryStateToExit`).
-    nonisolated(unsafe) private static var keptUntilExit: [JobGraph] = []
+    nonisolated(unsafe) static var keptUntilExit: [JobGraph] = []
 }
 
 /// A run between two batches, as `JobRun.run`'s caller sees it.

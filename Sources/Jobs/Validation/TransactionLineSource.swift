@@ -68,7 +68,13 @@ public final class TransactionLineSource<Lines: LineSource>: Source, ReadCountin
 
     public func poll() throws -> SourcePoll<DecodedChunk> {
         fill()
-        guard let decoded = decoders.next() else { return readerDone ? .end : .idle }
+        guard let decoded = decoders.next() else {
+            // Everything read has been delivered: the source stands where its reader
+            // does, which may have moved on without a line (a stream position raised
+            // past lines of other locations, `LocationInbox.caughtUp(to:)`).
+            if !readerDone { offset = reader.offset }
+            return readerDone ? .end : .idle
+        }
         let work = decoded.work
         if let failure = work.failure {
             decoders.discardAll()
