@@ -37,8 +37,10 @@ public struct JetStream: Sendable {
         try await call("STREAM.CREATE.\(config.name)", config, as: StreamInfo.self)
     }
 
-    public func streamInfo(_ name: String) async throws -> StreamInfo {
-        try await call("STREAM.INFO.\(name)", [String: String](), as: StreamInfo.self)
+    /// The stream's configuration and state; with `subjects`, a filter, its state also
+    /// counts the messages on each subject that matches.
+    public func streamInfo(_ name: String, subjects: String? = nil) async throws -> StreamInfo {
+        try await call("STREAM.INFO.\(name)", subjects.map { ["subjects_filter": $0] } ?? [:], as: StreamInfo.self)
     }
 
     /// The stream named in `config`, created with it when missing; an existing stream

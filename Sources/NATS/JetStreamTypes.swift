@@ -17,6 +17,16 @@ public struct StreamConfig: Codable, Sendable, Equatable {
     public var numReplicas: Int = 1
     /// Lets `directGetLast` read without a consumer.
     public var allowDirect: Bool?
+    /// Messages kept per subject (a key-value bucket's history); nil: no limit.
+    public var maxMsgsPerSubject: Int64?
+    /// `old` or `new`: what goes when a limit is reached.
+    public var discard: String?
+    public var allowRollup: Bool?
+    public var denyDelete: Bool?
+    /// Takes a per-message time to live (`Nats-TTL`): a lease's expiry.
+    public var allowMsgTTL: Bool?
+    /// Nanoseconds a marker stays after a message expires, showing watchers the expiry.
+    public var subjectDeleteMarkerTTL: Int64?
 
     public init(name: String, subjects: [String]?) {
         self.name = name
@@ -26,6 +36,8 @@ public struct StreamConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, subjects, storage, retention, maxMsgs = "max_msgs", maxBytes = "max_bytes", maxAge = "max_age"
         case duplicateWindow = "duplicate_window", numReplicas = "num_replicas", allowDirect = "allow_direct"
+        case maxMsgsPerSubject = "max_msgs_per_subject", discard, allowRollup = "allow_rollup_hdrs", denyDelete = "deny_delete"
+        case allowMsgTTL = "allow_msg_ttl", subjectDeleteMarkerTTL = "subject_delete_marker_ttl"
     }
 }
 
@@ -34,9 +46,11 @@ public struct StreamState: Codable, Sendable, Equatable {
     public var bytes: UInt64
     public var firstSeq: UInt64
     public var lastSeq: UInt64
+    /// Messages by subject, when asked for with a filter (`streamInfo(_:subjects:)`).
+    public var subjects: [String: UInt64]?
 
     enum CodingKeys: String, CodingKey {
-        case messages, bytes, firstSeq = "first_seq", lastSeq = "last_seq"
+        case messages, bytes, firstSeq = "first_seq", lastSeq = "last_seq", subjects
     }
 }
 
@@ -69,6 +83,7 @@ public struct JetStreamAPIError: Error, Decodable, Sendable, Equatable, CustomSt
 
     public static let streamNotFound = 10059
     public static let consumerNotFound = 10014
+    public static let wrongLastSequence = 10071
 }
 
 /// A consumer's configuration: the fields an ordered reader from a start sequence needs.
