@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0" ..< "5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -46,7 +47,8 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
-                           .product(name: "DequeModule", package: "swift-collections")],
+                           .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: optimized),
         // Where the engine meets NATS: the JetStream line source and the exactly-once subject output.
         .target(name: "Connectors", dependencies: ["Dataflow", "NATS", .product(name: "CoreMetrics", package: "swift-metrics")],
