@@ -66,6 +66,14 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: optimized),
+        // The cloud worker pool: jobs, partition leases and checkpoints in JetStream, a
+        // partition's locations each with a clock of its own.
+        .target(
+            name: "CloudPool",
+            dependencies: ["Dataflow", "Jobs", "NATS", "Connectors",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: optimized),
         // For tests: a real nats-server on loopback.
         .target(name: "NATSTestSupport", dependencies: []),
         // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
@@ -77,7 +85,7 @@ let package = Package(
             swiftSettings: optimized),
         .executableTarget(
             name: "tillflow",
-            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", "NATS", "Connectors", "LiveNode",
+            dependencies: ["Dataflow", "Jobs", "Generators", "JobCommands", "NATS", "Connectors", "LiveNode", "CloudPool",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
@@ -93,7 +101,7 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
         .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "Jobs", "Generators", "NATSTestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "CloudPool", "Jobs", "Generators", "NATSTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]

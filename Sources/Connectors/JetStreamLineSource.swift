@@ -40,12 +40,8 @@ public struct JetStreamLineSource: LineSource {
         var lines: [InputLine] = []
         lines.reserveCapacity(messages.count)
         for message in messages {
-            let payload = message.payload
-            // As the file reader keeps them: a line over the limit only by its start.
-            let kept = payload.count > LineReader.maxLineBytes ? payload[..<LineReader.keptBytesOfOversizedLine] : payload[...]
-            lines.append(InputLine(origin: LineOrigin(fileIndex: 0, lineNumber: Int64(message.streamSequence), raw: kept),
-                                   fullLength: payload.count, format: .jsonLines))
-            bytesRead += Int64(payload.count)
+            lines.append(.streamMessage(sequence: message.streamSequence, payload: message.payload))
+            bytesRead += Int64(message.payload.count)
         }
         linesRead += Int64(lines.count)
         return .batch(Batch(records: lines))

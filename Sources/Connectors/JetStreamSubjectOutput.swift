@@ -43,6 +43,9 @@ public final class JetStreamSubjectOutput: RecordOutput {
     /// `PublishingAbandoned` (a node asked to stop during an outage). Set before the
     /// first append.
     public var abandonsWhileDisconnected: @Sendable () -> Bool = { false }
+    /// Asked before rows are sent: false stops the output with `PublishingAbandoned`
+    /// (a cloud partition's worker whose lease may have lapsed: another may own it).
+    public var mayPublish: @Sendable () -> Bool = { true }
 
     /// Opens the subject's output at `committed` rows (nil: a fresh run, 0).
     public init(js: JetStream, stream: String, subject: String, committed: Int64?) throws {
@@ -70,6 +73,9 @@ public final class JetStreamSubjectOutput: RecordOutput {
         // latency is measured to within one batch, not to the next checkpoint.
         if !unacknowledged.isEmpty {
             for ack in acks.drain() { try take(ack) }
+        }
+        guard mayPublish() else {
+            throw PublishingAbandoned(subject: subject, unacknowledged: unacknowledged.count, reason: "it may no longer publish")
         }
         var start = rows.startIndex
         while let end = rows[start...].firstIndex(of: 10) {
@@ -171,6 +177,9 @@ public final class JetStreamSubjectOutput: RecordOutput {
                 usleep(10_000)
                 continue
             }
+            guard mayPublish() else {
+                throw PublishingAbandoned(subject: subject, unacknowledged: unacknowledged.count, reason: "it may no longer publish")
+            }
             try send(first)
             let began = ContinuousClock.now
             var sentAt = began
@@ -197,7 +206,8 @@ public final class JetStreamSubjectOutput: RecordOutput {
     /// stop waiting for one.
     func abandonIfAsked() throws {
         if !js.connection.isConnected && abandonsWhileDisconnected() {
-            throw PublishingAbandoned(subject: subject, unacknowledged: unacknowledged.count)
+            throw PublishingAbandoned(subject: subject, unacknowledged: unacknowledged.count,
+                                      reason: "NATS is unreachable and a stop was asked for")
         }
     }
 

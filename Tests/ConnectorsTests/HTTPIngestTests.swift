@@ -59,7 +59,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try Self.freePort()
         let base = "http://127.0.0.1:\(port)"
-        let node = try RunEdgeTests().launch(["run", "edge", "--nats", server.url, "--node", "store-0001",
+        let node = try launch(["run", "edge", "--nats", server.url, "--node", "store-0001",
                                               "--state-dir", directory, "--clock-interval", "0s", "--http", "127.0.0.1:\(port)"])
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL); node.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(30)

@@ -14,46 +14,6 @@ import Testing
 /// Later than every generated event time.
 let T0: Int64 = 1_795_219_200_000
 @Suite(.serialized, .timeLimit(.minutes(4))) struct RunEdgeTests {
-    static var binary: String {
-        ProcessInfo.processInfo.environment["TILLFLOW_BIN"] ?? LiveFixture.root + "/.build/debug/tillflow"
-    }
-
-    func launch(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        return process
-    }
-
-    /// How a process `launch` started ended, and what it wrote.
-    struct Finished {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// Waits for a process `launch` started, then reads what it wrote (little, here).
-    func finished(_ process: Process) -> Finished {
-        process.waitUntilExit()
-        func text(_ pipe: Any?) -> String {
-            String(decoding: (pipe as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }
-        return Finished(status: process.terminationStatus, stdout: text(process.standardOutput), stderr: text(process.standardError))
-    }
-
-    /// The last ordinal on each subject, 0 for none.
-    func lastOrdinals(_ js: JetStream, _ subjects: [String]) async throws -> [Int] {
-        var found: [Int] = []
-        for subject in subjects {
-            let last = try await js.directGetLast(stream: "TILLFLOW_OUT", subject: subject)
-            found.append(last.flatMap { $0.headers?["Tillflow-Seq"] }.flatMap { Int($0) } ?? 0)
-        }
-        return found
-    }
-
     /// What `replay edge` writes for the fixture's lines, by the output subject of node
     /// `store-0001`.
     func expectedRows(_ f: LiveFixture) throws -> [String: [String]] {

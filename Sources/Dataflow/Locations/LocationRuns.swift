@@ -90,6 +90,9 @@ public final class LocationRuns {
         return reports
     }
 
+    /// A location's run between batches (its statistics, its latest checkpoint).
+    public func progress(of location: String) -> RunProgress? { runs[location]?.run.progress }
+
     /// Gives every run up: its newest checkpoint stands.
     public func abandon() {
         for (_, run) in runs.values { run.abandon() }

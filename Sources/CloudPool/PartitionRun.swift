@@ -1,0 +1,152 @@
+import Connectors
+import Dataflow
+import Foundation
+import Jobs
+import Logging
+import NATS
+import NIOConcurrencyHelpers
+
+/// One partition of a cloud job, run by the worker that holds its lease: the lines of
+/// its locations (`fnv1a32(location) mod P`) read from `TILLFLOW_IN` in stream order,
+/// each location's run a `replay --parallelism 1` of the job over its lines alone
+/// (`LocationRuns`), its rows published to `tillflow.job.<name>.<loc>.<output>`
+/// exactly once, and its checkpoints put into JetStream (`PartitionCheckpoints`), so
+/// that another worker goes on where it stopped.
+///
+/// It runs on a thread of its own (it blocks on RocksDB and on acknowledgements) until
+/// asked to stop: `release` takes a last checkpoint first (a worker leaving, or handing
+/// a partition to a newcomer); `abandon` stops at once (the lease is lost: another may
+/// already own the partition). It stops on its own, publishing nothing more, when its
+/// lease may have lapsed.
+public final class PartitionRun: @unchecked Sendable {
+    public enum Stop: Sendable { case release, abandon }
+
+    public let definition: JobDefinition
+    public let partition: Int
+    let js: JetStream
+    let checkpoints: PartitionCheckpoints
+    /// Local scratch: the locations' state while the partition runs here.
+    let directory: String
+    let lease: NIOLockedValueBox<PartitionLease>
+    let checkpointIntervalMs: Int64
+    let backend: StateBackendKind
+    let nowMs: @Sendable () -> Int64
+    let logger: Logger
+    private let stop = NIOLockedValueBox<Stop?>(nil)
+    private let wake = DispatchSemaphore(value: 0)
+    /// What the run has reached, for `jobs status` between checkpoints.
+    public let reached = NIOLockedValueBox<Int64>(0)
+
+    public init(definition: JobDefinition, partition: Int, js: JetStream, checkpoints: PartitionCheckpoints,
+                directory: String, lease: NIOLockedValueBox<PartitionLease>, checkpointIntervalMs: Int64,
+                backend: StateBackendKind, nowMs: @escaping @Sendable () -> Int64, logger: Logger) {
+        self.definition = definition
+        self.partition = partition
+        self.js = js
+        self.checkpoints = checkpoints
+        self.directory = directory
+        self.lease = lease
+        self.checkpointIntervalMs = checkpointIntervalMs
+        self.backend = backend
+        self.nowMs = nowMs
+        self.logger = logger
+    }
+
+    public func requestStop(_ how: Stop) {
+        stop.withLockedValue { current in
+            if current != .abandon { current = how }
+        }
+        wake.signal()
+    }
+
+    var mayPublish: Bool { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
+
+    /// Runs until asked to stop or the lease may have lapsed; returns how it stopped.
+    public func run() throws -> Stop {
+        guard let kind = definition.kind else { throw PartitionCheckpointError("job \(definition.name): unknown job '\(definition.job)'") }
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let restored = try blockingWait { [self] in
+            try await checkpoints.restore(job: definition.name, partition: partition) { logger.warning("\($0)") }
+        }
+        var locations: [String] = []
+        if let restored { locations = try PartitionArchive.unpack(restored.archive, into: directory) }
+
+        let (name, js, lease) = (definition.name, js, lease)
+        let nowMs = self.nowMs
+        let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
+        let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend] location in
+            var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")
+            settings.backend = backend
+            settings.memoryBudget = 32 << 20
+            settings.checkpointIntervalMs = .max
+            let run = JobRun(job: RetailJob(kind, options: self.definition.jobOptions), inputs: [], settings: settings)
+            run.openOutput = { file, committed in
+                let output = try JetStreamSubjectOutput(
+                    js: js, stream: "TILLFLOW_OUT", subject: "tillflow.job.\(name).\(location).\(file.replacingOccurrences(of: ".jsonl", with: ""))",
+                    committed: committed)
+                output.mayPublish = mayPublish
+                return output
+            }
+            return run
+        }
+        let resumed = try runs.resume(locations)
+        let start = locations.isEmpty ? restored?.sequence ?? 1 : resumed
+        reached.withLockedValue { $0 = start }
+        let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: UInt64(start), batch: 1_024) }
+        defer { try? blockingWait { await consumer.stop() } }
+        consumer.onArrival { [wake] in wake.signal() }
+        logger.info("partition started", metadata: ["job": "\(name)", "partition": "\(partition)", "from": "\(start)",
+                                                    "locations": "\(locations.count)"])
+        var lastCheckpointMs = nowMs()
+        do {
+            while true {
+                if let how = stop.withLockedValue({ $0 }) {
+                    if how == .release { try checkpoint(runs, at: Int64(consumer.nextSequence)) }
+                    runs.abandon()
+                    return how
+                }
+                guard mayPublish() else {
+                    logger.warning("lease may have lapsed: partition stopped", metadata: ["job": "\(name)", "partition": "\(partition)"])
+                    runs.abandon()
+                    return .abandon
+                }
+                let messages = try consumer.poll(max: 1_024)
+                for message in messages {
+                    let location = LocationPartition.location(ofSubject: message.subject).map(String.init) ?? RecordLocation.unknown
+                    guard LocationPartition.of(location, partitions: definition.partitions) == partition else { continue }
+                    try runs.push(.streamMessage(sequence: message.streamSequence, payload: message.payload), location: location)
+                }
+                try runs.runUntilIdle()
+                reached.withLockedValue { $0 = Int64(consumer.nextSequence) }
+                if nowMs() - lastCheckpointMs >= checkpointIntervalMs {
+                    try checkpoint(runs, at: Int64(consumer.nextSequence))
+                    lastCheckpointMs = nowMs()
+                }
+                if messages.isEmpty { _ = wake.wait(timeout: .now() + .milliseconds(20)) }
+            }
+        } catch {
+            runs.abandon()
+            if error is PublishingAbandoned { return .abandon }
+            throw error
+        }
+    }
+
+    /// Checkpoints every location (each has seen every line below `sequence`), then
+    /// puts the partition's archive and record into JetStream.
+    func checkpoint(_ runs: LocationRuns, at sequence: Int64) throws {
+        try runs.checkpoint(caughtUpTo: sequence)
+        let archive = try PartitionArchive.pack(directory, locations: runs.locations)
+        let watermarks = runs.locations.compactMap { location -> Int64? in
+            guard let statistics = runs.progress(of: location)?.statistics as? RetailStatistics else { return nil }
+            let mark = statistics.validationWatermark
+            return mark == .initial ? nil : mark.time
+        }
+        let range = watermarks.min().map { $0 ... watermarks.max()! }
+        let (job, partition, taken) = (definition.name, partition, nowMs())
+        _ = try blockingWait { [checkpoints] in
+            try await checkpoints.save(job: job, partition: partition, sequence: sequence, archive: archive,
+                                       locations: runs.locations.count, watermarks: range, takenAtMs: taken)
+        }
+    }
+}

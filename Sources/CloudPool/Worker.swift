@@ -1,0 +1,236 @@
+import Connectors
+import Dataflow
+import Foundation
+import Logging
+import NATS
+import NIOConcurrencyHelpers
+
+/// A member of the cloud worker pool (`tillflow worker`, live.md section 4): it says it
+/// is alive in the `TILLFLOW_WORKERS` bucket, takes partitions of submitted jobs through
+/// leases in `TILLFLOW_LEASES`, runs each on a thread of its own (`PartitionRun`), and
+/// renews their leases. Workers share the partitions evenly among those alive: each
+/// takes free partitions up to its share and hands back what is over it (after a last
+/// checkpoint), so a worker that joins gets partitions and the partitions of one that
+/// left or died are taken by the others once their leases lapse.
+public final class Worker: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var leaseMs: Int64 = 10_000
+        public var checkpointIntervalMs: Int64 = 10_000
+        public var stateDirectory = "tillflow-worker"
+        public var backend: StateBackendKind = .rocksdb
+        public init() {}
+    }
+
+    public let id: String
+    let js: JetStream
+    let settings: Settings
+    let logger: Logger
+    let nowMs: @Sendable () -> Int64
+    let jobs: KeyValueBucket
+    let workers: KeyValueBucket
+    let leases: KeyValueBucket
+    let checkpoints: PartitionCheckpoints
+
+    struct Owned {
+        let run: PartitionRun
+        let lease: NIOLockedValueBox<PartitionLease>
+        let ended: NIOLockedValueBox<Result<PartitionRun.Stop, any Error>?>
+    }
+    /// The partitions this worker runs, by lease key.
+    private var owned: [String: Owned] = [:]
+    private var heartbeatRevision: UInt64?
+
+    public static func join(_ js: JetStream, settings: Settings, logger: Logger,
+                            nowMs: @escaping @Sendable () -> Int64 = { SystemClock.wallMs() }) throws -> Worker {
+        let buckets = try blockingWait {
+            (try await KeyValueBucket.open(js, name: "TILLFLOW_JOBS"),
+             try await KeyValueBucket.open(js, name: "TILLFLOW_WORKERS", allowsTTL: true),
+             try await KeyValueBucket.open(js, name: "TILLFLOW_LEASES", allowsTTL: true),
+             try await PartitionCheckpoints.open(js))
+        }
+        _ = try blockingWait { try await TillflowStreams.ensure(js) }
+        return Worker(js: js, settings: settings, logger: logger, nowMs: nowMs, jobs: buckets.0, workers: buckets.1,
+                      leases: buckets.2, checkpoints: buckets.3)
+    }
+
+    init(js: JetStream, settings: Settings, logger: Logger, nowMs: @escaping @Sendable () -> Int64, jobs: KeyValueBucket,
+         workers: KeyValueBucket, leases: KeyValueBucket, checkpoints: PartitionCheckpoints) {
+        let host = ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
+        id = String(host.prefix(40)) + "-\(getpid())-" + String(UInt32.random(in: 0 ... .max), radix: 16)
+        self.js = js
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(id)"
+        self.logger = logger
+        self.nowMs = nowMs
+        self.jobs = jobs
+        self.workers = workers
+        self.leases = leases
+        self.checkpoints = checkpoints
+    }
+
+    var ttl: Duration { .milliseconds(settings.leaseMs) }
+    var tickMs: Int64 { min(1_000, max(100, settings.leaseMs / 6)) }
+
+    /// Works until `shouldStop` says so, then hands every partition back after a last
+    /// checkpoint and leaves.
+    public func run(shouldStop: () -> Bool) throws {
+        logger.info("worker joined the pool")
+        while !shouldStop() {
+            do {
+                try tick()
+            } catch {
+                logger.warning("pool bookkeeping failed; trying again", metadata: ["error": "\(error)"])
+            }
+            var waited: Int64 = 0
+            while waited < tickMs && !shouldStop() {
+                usleep(20_000)
+                waited += 20
+            }
+        }
+        for (_, partition) in owned { partition.run.requestStop(.release) }
+        let deadline = nowMs() + 60_000
+        while owned.values.contains(where: { $0.ended.withLockedValue { $0 } == nil }) && nowMs() < deadline {
+            renewLeases()
+            usleep(20_000)
+        }
+        reapEnded()
+        try? blockingWait { [workers, id] in try await workers.delete(id) }
+        logger.info("worker left the pool")
+    }
+
+    /// One round: alive, leases renewed, ended runs put away, partitions balanced.
+    func tick() throws {
+        try heartbeat()
+        renewLeases()
+        reapEnded()
+        try balance()
+    }
+
+    func heartbeat() throws {
+        let (workers, id, ttl, revision) = (workers, id, ttl, heartbeatRevision)
+        heartbeatRevision = try blockingWait {
+            if let revision, let renewed = try? await workers.update(id, Array("alive".utf8), revision: revision, ttl: ttl) {
+                return renewed
+            }
+            return try await workers.create(id, Array("alive".utf8), ttl: ttl)
+        }
+    }
+
+    /// Renews every lease that is due, all at once (one round trip, however many); a
+    /// lease found taken or lapsed stops its partition at once.
+    func renewLeases() {
+        let now = nowMs()
+        var due: [(key: String, revision: UInt64)] = []
+        for (key, partition) in owned where partition.ended.withLockedValue({ $0 }) == nil {
+            let lease = partition.lease.withLockedValue { $0 }
+            if lease.renewalDue(atMs: now) { due.append((key, lease.revision)) }
+        }
+        guard !due.isEmpty else { return }
+        let (leases, id, ttl, renewing) = (leases, id, ttl, due)
+        typealias Answer = (key: String, revision: UInt64?, error: (any Error)?)
+        let answers: [Answer] = (try? blockingWait {
+            await withTaskGroup(of: Answer.self) { group in
+                for lease in renewing {
+                    group.addTask {
+                        do {
+                            return (lease.key, try await leases.update(lease.key, Array(id.utf8), revision: lease.revision, ttl: ttl), nil)
+                        } catch {
+                            return (lease.key, nil, error)
+                        }
+                    }
+                }
+                var answers: [Answer] = []
+                for await answer in group { answers.append(answer) }
+                return answers
+            }
+        }) ?? []
+        for answer in answers {
+            guard let partition = owned[answer.key] else { continue }
+            if let revision = answer.revision {
+                partition.lease.withLockedValue { $0.renewed(revision: revision, sentAtMs: now) }
+            } else if case KeyValueError.wrongRevision? = answer.error {
+                logger.warning("lease lost: partition stopped", metadata: ["lease": "\(answer.key)"])
+                partition.run.requestStop(.abandon)
+            } else {
+                logger.warning("lease not renewed; trying again", metadata: ["lease": "\(answer.key)", "error": "\(answer.error!)"])
+            }
+        }
+    }
+
+    /// Runs that have stopped: their leases given back (when still held), errors logged.
+    func reapEnded() {
+        for (key, partition) in owned {
+            guard let ended = partition.ended.withLockedValue({ $0 }) else { continue }
+            owned[key] = nil
+            switch ended {
+            case .success(.release), .failure:
+                if case let .failure(error) = ended {
+                    logger.error("partition failed", metadata: ["lease": "\(key)", "error": "\(error)"])
+                }
+                let (leases, revision) = (leases, partition.lease.withLockedValue { $0.revision })
+                try? blockingWait { try await leases.delete(key, revision: revision) }
+            case .success(.abandon):
+                break
+            }
+        }
+    }
+
+    /// Takes free partitions up to this worker's share and hands back what is over it.
+    func balance() throws {
+        let (jobs, workers) = (jobs, workers)
+        let (definitions, alive) = try blockingWait { () -> ([JobDefinition], Int) in
+            var definitions: [JobDefinition] = []
+            for key in try await jobs.keys() {
+                if let entry = try await jobs.get(key) { definitions.append(try JobDefinition.decoded(entry.value)) }
+            }
+            return (definitions, try await workers.keys().count)
+        }
+        var wanted: [(key: String, definition: JobDefinition, partition: Int)] = []
+        for definition in definitions where !definition.cancelled {
+            for partition in 0 ..< definition.partitions { wanted.append(("\(definition.name).\(partition)", definition, partition)) }
+        }
+        let wantedKeys = Set(wanted.map(\.key))
+        for (key, partition) in owned where !wantedKeys.contains(key) { partition.run.requestStop(.release) }
+        let share = wanted.isEmpty ? 0 : (wanted.count + max(1, alive) - 1) / max(1, alive)
+        let running = owned.filter { wantedKeys.contains($0.key) }
+        if running.count > share {
+            for key in running.keys.sorted().suffix(running.count - share) { owned[key]!.run.requestStop(.release) }
+            return
+        }
+        guard running.count < share else { return }
+        // Each worker starts looking at a place of its own, so that they seldom race.
+        let offset = Int(LocationPartition.fnv1a32(id) % UInt32(wanted.count))
+        var count = running.count
+        for i in 0 ..< wanted.count where count < share {
+            let item = wanted[(i + offset) % wanted.count]
+            guard owned[item.key] == nil else { continue }
+            let sentAt = nowMs()
+            let (leases, id, ttl) = (leases, id, ttl)
+            guard let revision = try? blockingWait({ try await leases.create(item.key, Array(id.utf8), ttl: ttl) }) else { continue }
+            start(item.definition, partition: item.partition, key: item.key,
+                  lease: PartitionLease(key: item.key, leaseMs: settings.leaseMs, revision: revision, sentAtMs: sentAt))
+            count += 1
+        }
+    }
+
+    func start(_ definition: JobDefinition, partition: Int, key: String, lease: PartitionLease) {
+        let box = NIOLockedValueBox(lease)
+        let run = PartitionRun(definition: definition, partition: partition, js: js, checkpoints: checkpoints,
+                               directory: "\(settings.stateDirectory)/\(definition.name)/\(partition)", lease: box,
+                               checkpointIntervalMs: settings.checkpointIntervalMs, backend: settings.backend,
+                               nowMs: nowMs, logger: logger)
+        let ended = NIOLockedValueBox<Result<PartitionRun.Stop, any Error>?>(nil)
+        owned[key] = Owned(run: run, lease: box, ended: ended)
+        let thread = Thread {
+            let result = Result { try run.run() }
+            ended.withLockedValue { $0 = result }
+        }
+        thread.name = "tillflow-\(key)"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The partitions this worker runs now, by lease key.
+    public var partitions: [String] { owned.keys.sorted() }
+}

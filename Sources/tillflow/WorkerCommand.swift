@@ -1,0 +1,59 @@
+import ArgumentParser
+import CloudPool
+import Connectors
+import Dataflow
+import Foundation
+import JobCommands
+import Logging
+import NATS
+
+/// `tillflow worker --nats URL`: a member of the cloud pool until SIGINT or SIGTERM,
+/// which hand its partitions back after a last checkpoint (live.md section 4).
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Join the cloud worker pool and run partitions of submitted jobs until stopped.",
+        discussion: """
+            Partitions are taken through leases in the TILLFLOW_LEASES bucket and shared evenly among the \
+            workers alive; their checkpoints live in JetStream (TILLFLOW_STATE, TILLFLOW_CHECKPOINTS), so any \
+            worker goes on where another stopped. --state-dir is local scratch only.
+            """)
+
+    @OptionGroup var connection: NATSConnectionArguments
+    @Option(help: "A YAML file of these options (names without --); the command line wins.") var config: String?
+    @Option(help: "Local scratch for the partitions' state.") var stateDir = "tillflow-worker"
+    @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
+    var lease = DurationArgument(milliseconds: 10_000)
+    @Option(help: "How often each partition is checkpointed into JetStream.")
+    var checkpointInterval = DurationArgument(milliseconds: 10_000)
+    @Option(help: "Where a partition's keyed state lives while it runs: memory|rocksdb.") var state = "rocksdb"
+
+    func validate() throws {
+        guard lease.milliseconds >= 1_000, lease.milliseconds % 1_000 == 0 else {
+            throw ValidationError("--lease must be whole seconds, at least 1s (JetStream's time to live)")
+        }
+        guard checkpointInterval.milliseconds > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
+        guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "tillflow.worker")
+        StopSignal.install()
+        let nc = try blockingWait { [connection] in try await NATSConnection.connect(try connection.options()) }
+        defer { try? blockingWait { await nc.close() } }
+        var settings = Worker.Settings()
+        settings.leaseMs = lease.milliseconds
+        settings.checkpointIntervalMs = checkpointInterval.milliseconds
+        settings.stateDirectory = stateDir
+        settings.backend = StateBackendKind(rawValue: state)!
+        let worker = try Worker.join(JetStream(nc), settings: settings, logger: logger)
+        try worker.run { StopSignal.received != nil }
+        let signal = StopSignal.received == SIGINT ? "SIGINT" : "SIGTERM"
+        print("worker: stopped by \(signal); its partitions handed back")
+    }
+}

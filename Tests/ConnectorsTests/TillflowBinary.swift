@@ -1,0 +1,52 @@
+import Foundation
+import NATS
+
+/// The `tillflow` binary of this build, started by the tests that run it against a real
+/// server, and what they read back.
+var tillflowBinary: String {
+    ProcessInfo.processInfo.environment["TILLFLOW_BIN"] ?? LiveFixture.root + "/.build/debug/tillflow"
+}
+
+/// Starts `tillflow` with `arguments`; its standard error goes to `log` when given (a
+/// long-running process's log would fill a pipe nobody reads until it ends).
+func launch(_ arguments: [String], log: String? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tillflowBinary)
+    process.arguments = arguments
+    process.standardOutput = Pipe()
+    if let log {
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+    } else {
+        process.standardError = Pipe()
+    }
+    try process.run()
+    return process
+}
+
+/// How a process `launch` started ended, and what it wrote.
+struct Finished {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Waits for a process `launch` started, then reads what it wrote (little, here).
+func finished(_ process: Process) -> Finished {
+    process.waitUntilExit()
+    func text(_ pipe: Any?) -> String {
+        guard let pipe = pipe as? Pipe else { return "" }
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+    return Finished(status: process.terminationStatus, stdout: text(process.standardOutput), stderr: text(process.standardError))
+}
+
+/// The last ordinal on each subject, 0 for none.
+func lastOrdinals(_ js: JetStream, _ subjects: [String]) async throws -> [Int] {
+    var found: [Int] = []
+    for subject in subjects {
+        let last = try await js.directGetLast(stream: "TILLFLOW_OUT", subject: subject)
+        found.append(last.flatMap { $0.headers?["Tillflow-Seq"] }.flatMap { Int($0) } ?? 0)
+    }
+    return found
+}
