@@ -70,7 +70,7 @@ let package = Package(
         // partition's locations each with a clock of its own.
         .target(
             name: "CloudPool",
-            dependencies: ["Dataflow", "Jobs", "NATS", "Connectors",
+            dependencies: ["Dataflow", "Operators", "Jobs", "NATS", "Connectors",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: optimized),

@@ -23,28 +23,30 @@ public struct PartitionCheckpoints: Sendable {
         self.objects = objects
     }
 
-    static func key(job: String, partition: Int) -> String { "\(job).\(partition)" }
+    /// A part of a job: a partition's number, or `global` for its global rollups.
+    static func key(job: String, part: String) -> String { "\(job).\(part)" }
 
-    public func record(job: String, partition: Int) async throws -> PartitionCheckpointRecord? {
-        guard let entry = try await records.get(Self.key(job: job, partition: partition)) else { return nil }
+    public func record(job: String, part: String) async throws -> PartitionCheckpointRecord? {
+        guard let entry = try await records.get(Self.key(job: job, part: part)) else { return nil }
         return try JSONDecoder().decode(PartitionCheckpointRecord.self, from: Data(entry.value))
     }
 
     /// Stores a partition's checkpoint (`archive` of its locations' state, every line
     /// below `sequence` taken), then records it; the object before the previous one goes.
     @discardableResult
-    public func save(job: String, partition: Int, sequence: Int64, archive: [UInt8], locations: Int,
-                     watermarks: ClosedRange<Int64>?, takenAtMs: Int64) async throws -> PartitionCheckpointRecord {
-        let previous = try await record(job: job, partition: partition)
+    public func save(job: String, part: String, sequence: Int64, archive: [UInt8], locations: Int,
+                     watermarks: ClosedRange<Int64>?, outputsThrough: Int64? = nil,
+                     takenAtMs: Int64) async throws -> PartitionCheckpointRecord {
+        let previous = try await record(job: job, part: part)
         let number = (previous?.number ?? 0) + 1
-        let object = "\(job)/\(partition)/\(number)"
+        let object = "\(job)/\(part)/\(number)"
         try await objects.put(object, archive)
         let record = PartitionCheckpointRecord(
             number: number, sequence: sequence, object: object, previous: previous.map { [$0.object] } ?? [],
             previousSequences: previous.map { [$0.sequence] } ?? [], bytes: archive.count, locations: locations,
             lowWatermark: watermarks?.lowerBound ?? previous?.lowWatermark,
-            highWatermark: watermarks?.upperBound ?? previous?.highWatermark, takenAtMs: takenAtMs)
-        try await records.put(Self.key(job: job, partition: partition), Array(try JSONEncoder().encode(record)))
+            highWatermark: watermarks?.upperBound ?? previous?.highWatermark, outputsThrough: outputsThrough, takenAtMs: takenAtMs)
+        try await records.put(Self.key(job: job, part: part), Array(try JSONEncoder().encode(record)))
         if let gone = previous?.previous.first { try? await objects.delete(gone) }
         return record
     }
@@ -52,8 +54,8 @@ public struct PartitionCheckpoints: Sendable {
     /// The partition's newest checkpoint that reads whole, with its sequence: the
     /// newest object, or (logged through `warn`) the one before it. Nil when the
     /// partition was never checkpointed; an error when it was and nothing reads.
-    public func restore(job: String, partition: Int, warn: (String) -> Void) async throws -> (archive: [UInt8], sequence: Int64)? {
-        guard let record = try await record(job: job, partition: partition) else { return nil }
+    public func restore(job: String, part: String, warn: (String) -> Void) async throws -> (archive: [UInt8], sequence: Int64)? {
+        guard let record = try await record(job: job, part: part) else { return nil }
         var failures: [String] = []
         for (object, sequence) in zip([record.object] + record.previous, [record.sequence] + record.previousSequences) {
             do {
@@ -62,10 +64,10 @@ public struct PartitionCheckpoints: Sendable {
             } catch {
                 failures.append("\(error)")
             }
-            warn("partition \(partition) of \(job): checkpoint \(object) cannot be read (\(failures.last!)); trying the one before")
+            warn("part \(part) of \(job): checkpoint \(object) cannot be read (\(failures.last!)); trying the one before")
         }
         throw PartitionCheckpointError(
-            "partition \(partition) of \(job) was checkpointed, but no checkpoint of it reads (\(failures.joined(separator: "; "))); "
+            "part \(part) of \(job) was checkpointed, but no checkpoint of it reads (\(failures.joined(separator: "; "))); "
                 + "it is not started from scratch")
     }
 }
@@ -83,11 +85,15 @@ public struct PartitionCheckpointRecord: Codable, Sendable, Equatable {
     public var locations: Int
     public var lowWatermark: Int64?
     public var highWatermark: Int64?
+    /// `TILLFLOW_OUT`'s last sequence once every row of the checkpoint was stored: what
+    /// made at these watermarks lies at or before it (the global rollups rely on that).
+    public var outputsThrough: Int64?
     public var takenAtMs: Int64
 
     enum CodingKeys: String, CodingKey {
         case number, sequence, object, previous, previousSequences = "previous_sequences", bytes, locations
-        case lowWatermark = "low_watermark", highWatermark = "high_watermark", takenAtMs = "taken_at_ms"
+        case lowWatermark = "low_watermark", highWatermark = "high_watermark", outputsThrough = "outputs_through"
+        case takenAtMs = "taken_at_ms"
     }
 }
 

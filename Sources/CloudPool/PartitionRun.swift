@@ -18,9 +18,7 @@ import NIOConcurrencyHelpers
 /// a partition to a newcomer); `abandon` stops at once (the lease is lost: another may
 /// already own the partition). It stops on its own, publishing nothing more, when its
 /// lease may have lapsed.
-public final class PartitionRun: @unchecked Sendable {
-    public enum Stop: Sendable { case release, abandon }
-
+public final class PartitionRun: LeasedRun, @unchecked Sendable {
     public let definition: JobDefinition
     public let partition: Int
     let js: JetStream
@@ -32,8 +30,7 @@ public final class PartitionRun: @unchecked Sendable {
     let backend: StateBackendKind
     let nowMs: @Sendable () -> Int64
     let logger: Logger
-    private let stop = NIOLockedValueBox<Stop?>(nil)
-    private let wake = DispatchSemaphore(value: 0)
+    private let stop = StopControl()
     /// What the run has reached, for `jobs status` between checkpoints.
     public let reached = NIOLockedValueBox<Int64>(0)
 
@@ -52,22 +49,14 @@ public final class PartitionRun: @unchecked Sendable {
         self.logger = logger
     }
 
-    public func requestStop(_ how: Stop) {
-        stop.withLockedValue { current in
-            if current != .abandon { current = how }
-        }
-        wake.signal()
-    }
+    public func requestStop(_ how: RunStop) { stop.request(how) }
 
-    var mayPublish: Bool { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
-
-    /// Runs until asked to stop or the lease may have lapsed; returns how it stopped.
-    public func run() throws -> Stop {
+    public func run() throws -> RunStop {
         guard let kind = definition.kind else { throw PartitionCheckpointError("job \(definition.name): unknown job '\(definition.job)'") }
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let restored = try blockingWait { [self] in
-            try await checkpoints.restore(job: definition.name, partition: partition) { logger.warning("\($0)") }
+            try await checkpoints.restore(job: definition.name, part: String(partition)) { logger.warning("\($0)") }
         }
         var locations: [String] = []
         if let restored { locations = try PartitionArchive.unpack(restored.archive, into: directory) }
@@ -95,13 +84,13 @@ public final class PartitionRun: @unchecked Sendable {
         reached.withLockedValue { $0 = start }
         let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: UInt64(start), batch: 1_024) }
         defer { try? blockingWait { await consumer.stop() } }
-        consumer.onArrival { [wake] in wake.signal() }
+        consumer.onArrival { [stop] in stop.wake.signal() }
         logger.info("partition started", metadata: ["job": "\(name)", "partition": "\(partition)", "from": "\(start)",
                                                     "locations": "\(locations.count)"])
         var lastCheckpointMs = nowMs()
         do {
             while true {
-                if let how = stop.withLockedValue({ $0 }) {
+                if let how = stop.current {
                     if how == .release { try checkpoint(runs, at: Int64(consumer.nextSequence)) }
                     runs.abandon()
                     return how
@@ -123,7 +112,7 @@ public final class PartitionRun: @unchecked Sendable {
                     try checkpoint(runs, at: Int64(consumer.nextSequence))
                     lastCheckpointMs = nowMs()
                 }
-                if messages.isEmpty { _ = wake.wait(timeout: .now() + .milliseconds(20)) }
+                if messages.isEmpty { stop.pause() }
             }
         } catch {
             runs.abandon()
@@ -143,10 +132,13 @@ public final class PartitionRun: @unchecked Sendable {
             return mark == .initial ? nil : mark.time
         }
         let range = watermarks.min().map { $0 ... watermarks.max()! }
-        let (job, partition, taken) = (definition.name, partition, nowMs())
+        let (job, partition, taken, js) = (definition.name, partition, nowMs(), js)
         _ = try blockingWait { [checkpoints] in
-            try await checkpoints.save(job: job, partition: partition, sequence: sequence, archive: archive,
-                                       locations: runs.locations.count, watermarks: range, takenAtMs: taken)
+            // Every row of the checkpoint is stored (its outputs were synced): at or before this.
+            let outputsThrough = Int64(try await js.streamInfo("TILLFLOW_OUT").state.lastSeq)
+            return try await checkpoints.save(job: job, part: String(partition), sequence: sequence, archive: archive,
+                                              locations: runs.locations.count, watermarks: range, outputsThrough: outputsThrough,
+                                              takenAtMs: taken)
         }
     }
 }

@@ -32,9 +32,9 @@ public final class Worker: @unchecked Sendable {
     let checkpoints: PartitionCheckpoints
 
     struct Owned {
-        let run: PartitionRun
+        let run: any LeasedRun
         let lease: NIOLockedValueBox<PartitionLease>
-        let ended: NIOLockedValueBox<Result<PartitionRun.Stop, any Error>?>
+        let ended: NIOLockedValueBox<Result<RunStop, any Error>?>
     }
     /// The partitions this worker runs, by lease key.
     private var owned: [String: Owned] = [:]
@@ -186,9 +186,11 @@ public final class Worker: @unchecked Sendable {
             }
             return (definitions, try await workers.keys().count)
         }
-        var wanted: [(key: String, definition: JobDefinition, partition: Int)] = []
+        // Every partition of every running job, and each job's global rollups (`nil`).
+        var wanted: [(key: String, definition: JobDefinition, partition: Int?)] = []
         for definition in definitions where !definition.cancelled {
             for partition in 0 ..< definition.partitions { wanted.append(("\(definition.name).\(partition)", definition, partition)) }
+            wanted.append(("\(definition.name).global", definition, nil))
         }
         let wantedKeys = Set(wanted.map(\.key))
         for (key, partition) in owned where !wantedKeys.contains(key) { partition.run.requestStop(.release) }
@@ -214,13 +216,19 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    func start(_ definition: JobDefinition, partition: Int, key: String, lease: PartitionLease) {
+    func start(_ definition: JobDefinition, partition: Int?, key: String, lease: PartitionLease) {
         let box = NIOLockedValueBox(lease)
-        let run = PartitionRun(definition: definition, partition: partition, js: js, checkpoints: checkpoints,
+        let run: any LeasedRun
+        if let partition {
+            run = PartitionRun(definition: definition, partition: partition, js: js, checkpoints: checkpoints,
                                directory: "\(settings.stateDirectory)/\(definition.name)/\(partition)", lease: box,
                                checkpointIntervalMs: settings.checkpointIntervalMs, backend: settings.backend,
                                nowMs: nowMs, logger: logger)
-        let ended = NIOLockedValueBox<Result<PartitionRun.Stop, any Error>?>(nil)
+        } else {
+            run = GlobalRollupRun(definition: definition, js: js, checkpoints: checkpoints, lease: box,
+                                  checkpointIntervalMs: settings.checkpointIntervalMs, nowMs: nowMs, logger: logger)
+        }
+        let ended = NIOLockedValueBox<Result<RunStop, any Error>?>(nil)
         owned[key] = Owned(run: run, lease: box, ended: ended)
         let thread = Thread {
             let result = Result { try run.run() }

@@ -52,7 +52,7 @@ struct JobsCommand: ParsableCommand {
                 for partition in 0 ..< job.partitions {
                     let owner = try await leases.get("\(job.name).\(partition)").map { String(decoding: $0.value, as: UTF8.self) } ?? "none"
                     var line = "partition \(partition): owner \(owner)"
-                    if let record = try await checkpoints.record(job: job.name, partition: partition) {
+                    if let record = try await checkpoints.record(job: job.name, part: String(partition)) {
                         line += ", reached sequence \(record.sequence) (lag \(max(0, head - record.sequence)) messages)"
                         line += ", \(record.locations) locations"
                         if let low = record.lowWatermark, let high = record.highWatermark {

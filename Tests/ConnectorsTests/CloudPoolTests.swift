@@ -9,7 +9,8 @@ import Testing
 /// The cloud worker pool through the binaries against a real server (live.md section 4):
 /// three workers, a submitted `edge` job, one worker killed with SIGKILL midway; every
 /// location's output subjects then hold exactly what `replay edge` writes over that
-/// location's lines alone, `Tillflow-Seq` 1..N each once.
+/// location's lines alone, `Tillflow-Seq` 1..N each once, and the global rollups have a
+/// row for every store row and availability change, their last revisions the sums.
 @Suite(.serialized, .timeLimit(.minutes(6))) struct CloudPoolTests {
     @Test func aWorkerKilledMidwayLosesAndRepeatsNothingForAnyLocation() async throws {
         let s = try LocationStream(locations: 9, count: 6_000, maxLineBytes: 1_000_000,
@@ -39,8 +40,12 @@ import Testing
         let submitted = finished(try launch(["submit", "edge", "--nats", server.url, "--name", "cloud", "--partitions", "8"]))
         #expect(submitted.status == 0 && submitted.stdout.contains("handed to the pool"), "\(submitted.stderr)")
 
-        let subjects = expected.keys.sorted()
-        let targets = subjects.map { expected[$0]!.count }
+        // The global rollups: a row per store row, and per availability row of a location.
+        let storeRows = expected.filter { $0.key.hasSuffix(".turnover") }.values.reduce(0) { $0 + $1.count }
+        let availabilityRows = expected.filter { $0.key.hasSuffix(".availability") }.values.reduce(0) { $0 + $1.count }
+        #expect(storeRows > 100 && availabilityRows > 100)
+        let subjects = expected.keys.sorted() + ["tillflow.job.cloud._global.rollup", "tillflow.job.cloud._global.availability"]
+        let targets = expected.keys.sorted().map { expected[$0]!.count } + [storeRows, availabilityRows]
         let deadline = Date().addingTimeInterval(150)
         while try await lastOrdinals(js, subjects).reduce(0, +) < targets.reduce(0, +) / 5 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
@@ -59,9 +64,63 @@ import Testing
         }
         let status = finished(try launch(["jobs", "status", "cloud", "--nats", server.url]))
         #expect(status.stdout.contains("partition 7: owner none"), "\(status.stdout)\(status.stderr)")
-        for subject in subjects {
+        for subject in expected.keys.sorted() {
             try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
         }
+        try await expectGlobalRollups(of: expected, in: js, storeRows: storeRows, availabilityRows: availabilityRows)
         await nc.close()
+    }
+
+    func json(_ line: some Collection<UInt8>) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] ?? [:]
+    }
+
+    /// Every global row once, in order; per (window, currency) the last revision is the
+    /// number of store rows less one, its sums and `stores` those of the stores' last
+    /// rows; per SKU the last `available` sums the locations' last rows.
+    func expectGlobalRollups(of expected: [String: [String]], in js: JetStream, storeRows: Int, availabilityRows: Int) async throws {
+        let amounts = ["sales_minor", "refunds_minor", "turnover_minor", "tx_count", "items_sold"]
+        var lastOfStore: [String: [String: Any]] = [:]  // window/currency/store -> row
+        var rowsOfWindow: [String: Int] = [:]
+        var lastOfLocation: [String: Int] = [:]  // location/sku -> available
+        for (subject, rows) in expected {
+            for row in rows.map({ json(Array($0.utf8)) }) {
+                if subject.hasSuffix(".turnover") {
+                    let window = "\(row["window_start"]!)/\(row["currency"]!)"
+                    lastOfStore["\(window)/\(row["store_id"]!)"] = row
+                    rowsOfWindow[window, default: 0] += 1
+                } else if subject.hasSuffix(".availability") {
+                    lastOfLocation["\(subject)/\(row["sku"]!)"] = row["available"] as? Int
+                }
+            }
+        }
+        let rollup = try await LiveFixture.messages(on: "tillflow.job.cloud._global.rollup", count: storeRows, in: js)
+        #expect(rollup.count == storeRows && rollup.indices.allSatisfy { rollup[$0].headers?["Tillflow-Seq"] == String($0 + 1) })
+        var lastGlobal: [String: [String: Any]] = [:]
+        for message in rollup {
+            let row = json(message.payload)
+            lastGlobal["\(row["window_start"]!)/\(row["currency"]!)"] = row
+        }
+        #expect(lastGlobal.count == rowsOfWindow.count)
+        for (window, count) in rowsOfWindow {
+            let global = lastGlobal[window] ?? [:]
+            let stores = lastOfStore.filter { $0.key.hasPrefix(window + "/") }.map(\.value)
+            #expect(global["revision"] as? Int == count - 1 && global["stores"] as? Int == stores.count
+                && global["store_id"] as? String == "*", "\(window): \(global)")
+            for amount in amounts {
+                #expect(global[amount] as? Int == stores.reduce(0) { $0 + ($1[amount] as! Int) }, "\(window) \(amount)")
+            }
+        }
+        let availability = try await LiveFixture.messages(on: "tillflow.job.cloud._global.availability", count: availabilityRows, in: js)
+        #expect(availability.count == availabilityRows)
+        var lastOfSKU: [String: Int] = [:]
+        for message in availability {
+            let row = json(message.payload)
+            lastOfSKU[row["sku"] as! String] = row["available"] as? Int
+        }
+        for (sku, available) in lastOfSKU {
+            let sum = lastOfLocation.filter { $0.key.hasSuffix("/" + sku) }.values.reduce(0, +)
+            #expect(available == sum, "\(sku)")
+        }
     }
 }

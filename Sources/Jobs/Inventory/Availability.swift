@@ -18,6 +18,13 @@ public struct AvailabilityRow: Sendable, Hashable {
     public var locations: Int64
     public var eventTime: Int64
 
+    public init(sku: String, available: Int64, locations: Int64, eventTime: Int64) {
+        self.sku = sku
+        self.available = available
+        self.locations = locations
+        self.eventTime = eventTime
+    }
+
     public func writeJSON(into out: inout [UInt8]) {
         JSONWriter.appendRaw("{\"sku\":", to: &out)
         JSONWriter.appendString(sku, to: &out)

@@ -33,6 +33,11 @@ public struct StoreContributions: StateCodable {
 public struct RollupTotals: Sendable, Hashable {
     public var totals: TurnoverTotals
     public var stores: Int
+
+    public init(totals: TurnoverTotals, stores: Int) {
+        self.totals = totals
+        self.stores = stores
+    }
 }
 
 /// Folds store rows (each revision carrying a store's full new totals) into the rollup.
