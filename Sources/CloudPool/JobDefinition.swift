@@ -1,3 +1,4 @@
+import Dataflow
 import Foundation
 import Jobs
 
@@ -14,13 +15,20 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     public var totalMismatch: String
     public var dedupHorizonMs: Int64
     public var lowStockThreshold: Int64
+    /// How often each partition is checkpointed into JetStream.
+    public var checkpointIntervalMs: Int64 = 10_000
+    /// Where a partition's keyed state lives while it runs: `memory` or `rocksdb`.
+    public var state: String = "rocksdb"
+    /// RocksDB block cache plus write buffers, for all of a partition's locations.
+    public var stateMemoryBytes: Int64 = 256 << 20
     /// Set by `tillflow jobs cancel`: workers stop its partitions and take no more.
     public var cancelled: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case name, job, partitions, windowMs = "window_ms", outOfOrdernessMs = "out_of_orderness_ms"
         case allowedLatenessMs = "allowed_lateness_ms", totalMismatch = "total_mismatch", dedupHorizonMs = "dedup_horizon_ms"
-        case lowStockThreshold = "low_stock_threshold", cancelled
+        case lowStockThreshold = "low_stock_threshold", checkpointIntervalMs = "checkpoint_interval_ms", state
+        case stateMemoryBytes = "state_memory_bytes", cancelled
     }
 
     public init(name: String, kind: JobKind, partitions: Int, options: JobOptions) {
@@ -36,6 +44,8 @@ public struct JobDefinition: Codable, Sendable, Equatable {
     }
 
     public var kind: JobKind? { JobKind(rawValue: job) }
+
+    public var backend: StateBackendKind { StateBackendKind(rawValue: state) ?? .rocksdb }
 
     /// The job's options, at parallelism 1: a location's run is `replay --parallelism 1`
     /// over its lines, and the pool's parallelism is its partitions.

@@ -28,6 +28,8 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
     let lease: NIOLockedValueBox<PartitionLease>
     let checkpointIntervalMs: Int64
     let backend: StateBackendKind
+    /// RocksDB's memory for all the partition's locations, shared out evenly.
+    let memoryBudget: Int64
     let nowMs: @Sendable () -> Int64
     let logger: Logger
     private let stop = StopControl()
@@ -36,7 +38,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
 
     public init(definition: JobDefinition, partition: Int, js: JetStream, checkpoints: PartitionCheckpoints,
                 directory: String, lease: NIOLockedValueBox<PartitionLease>, checkpointIntervalMs: Int64,
-                backend: StateBackendKind, nowMs: @escaping @Sendable () -> Int64, logger: Logger) {
+                backend: StateBackendKind, memoryBudget: Int64, nowMs: @escaping @Sendable () -> Int64, logger: Logger) {
         self.definition = definition
         self.partition = partition
         self.js = js
@@ -45,6 +47,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         self.lease = lease
         self.checkpointIntervalMs = checkpointIntervalMs
         self.backend = backend
+        self.memoryBudget = memoryBudget
         self.nowMs = nowMs
         self.logger = logger
     }
@@ -64,10 +67,11 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         let (name, js, lease) = (definition.name, js, lease)
         let nowMs = self.nowMs
         let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
+        let budget = max(16 << 20, memoryBudget / Int64(max(8, locations.count)))
         let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend] location in
             var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")
             settings.backend = backend
-            settings.memoryBudget = 32 << 20
+            settings.memoryBudget = budget
             settings.checkpointIntervalMs = .max
             let run = JobRun(job: RetailJob(kind, options: self.definition.jobOptions), inputs: [], settings: settings)
             run.openOutput = { file, committed in

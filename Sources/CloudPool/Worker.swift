@@ -15,9 +15,7 @@ import NIOConcurrencyHelpers
 public final class Worker: @unchecked Sendable {
     public struct Settings: Sendable {
         public var leaseMs: Int64 = 10_000
-        public var checkpointIntervalMs: Int64 = 10_000
         public var stateDirectory = "tillflow-worker"
-        public var backend: StateBackendKind = .rocksdb
         public init() {}
     }
 
@@ -222,11 +220,11 @@ public final class Worker: @unchecked Sendable {
         if let partition {
             run = PartitionRun(definition: definition, partition: partition, js: js, checkpoints: checkpoints,
                                directory: "\(settings.stateDirectory)/\(definition.name)/\(partition)", lease: box,
-                               checkpointIntervalMs: settings.checkpointIntervalMs, backend: settings.backend,
-                               nowMs: nowMs, logger: logger)
+                               checkpointIntervalMs: definition.checkpointIntervalMs, backend: definition.backend,
+                               memoryBudget: definition.stateMemoryBytes, nowMs: nowMs, logger: logger)
         } else {
             run = GlobalRollupRun(definition: definition, js: js, checkpoints: checkpoints, lease: box,
-                                  checkpointIntervalMs: settings.checkpointIntervalMs, nowMs: nowMs, logger: logger)
+                                  checkpointIntervalMs: definition.checkpointIntervalMs, nowMs: nowMs, logger: logger)
         }
         let ended = NIOLockedValueBox<Result<RunStop, any Error>?>(nil)
         owned[key] = Owned(run: run, lease: box, ended: ended)

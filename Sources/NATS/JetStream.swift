@@ -57,6 +57,33 @@ public struct JetStream: Sendable {
         }
     }
 
+    /// The stream's sources: each a JSON object as the API takes it (`name`, and
+    /// `external` with `api` and `deliver` for another domain's stream).
+    public func sources(of stream: String) async throws -> [[String: Any]] {
+        let config = try await rawConfig(of: stream)
+        return config["sources"] as? [[String: Any]] ?? []
+    }
+
+    /// Sets the stream's sources, leaving the rest of its configuration as it is (the
+    /// whole configuration, as the server holds it, goes back with the new sources).
+    public func setSources(of stream: String, _ sources: [[String: Any]]) async throws {
+        var config = try await rawConfig(of: stream)
+        config["sources"] = sources
+        let body = try JSONSerialization.data(withJSONObject: config)
+        let reply = try await connection.request(apiPrefix + ".STREAM.UPDATE." + stream, payload: Array(body), timeout: timeout)
+        _ = try Self.decode(StreamInfo.self, from: reply.payload, operation: "STREAM.UPDATE.\(stream)")
+    }
+
+    private func rawConfig(of stream: String) async throws -> [String: Any] {
+        let reply = try await connection.request(apiPrefix + ".STREAM.INFO." + stream, payload: Array("{}".utf8), timeout: timeout)
+        _ = try Self.decode(StreamInfo.self, from: reply.payload, operation: "STREAM.INFO.\(stream)")
+        guard let info = try JSONSerialization.jsonObject(with: Data(reply.payload)) as? [String: Any],
+              let config = info["config"] as? [String: Any] else {
+            throw NATSError.protocolViolation("STREAM.INFO.\(stream) without a configuration")
+        }
+        return config
+    }
+
     public func deleteStream(_ name: String) async throws {
         struct Deleted: Decodable { var success: Bool }
         _ = try await call("STREAM.DELETE.\(name)", [String: String](), as: Deleted.self)

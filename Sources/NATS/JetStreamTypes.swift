@@ -57,6 +57,23 @@ public struct StreamState: Codable, Sendable, Equatable {
 public struct StreamInfo: Decodable, Sendable {
     public var config: StreamConfig
     public var state: StreamState
+    /// The streams this one sources, and how far behind each is.
+    public var sources: [StreamSourceInfo]?
+}
+
+/// A stream a stream sources from, as its info reports it.
+public struct StreamSourceInfo: Decodable, Sendable {
+    public struct External: Decodable, Sendable {
+        public var api: String
+    }
+
+    public var name: String
+    /// Another JetStream domain's API (`$JS.<domain>.API`), for a source there.
+    public var external: External?
+    /// Messages of the source not yet copied.
+    public var lag: UInt64
+    /// Nanoseconds since the source was last heard from; -1 never.
+    public var active: Int64
 }
 
 /// What JetStream answers a publish with: where the message is stored.

@@ -8,6 +8,8 @@ public final class NATSServer: @unchecked Sendable {
     public let directory: String
     var process = Process()
     var extraArguments: [String] = []
+    var environment: [String: String] = [:]
+    var configuration: String?
     public private(set) var port = 0
     public var url: String { "nats://127.0.0.1:\(port)" }
 
@@ -20,10 +22,17 @@ public final class NATSServer: @unchecked Sendable {
 
     /// - Parameter port: a port to listen on (the one of a server stopped before, to
     ///   restart it); by default a free one.
-    public init(port: Int? = nil, extraArguments: [String] = []) throws {
+    /// - Parameters:
+    ///   - configuration: a configuration file, which then says where JetStream keeps its
+    ///     files (through `environment`); the address and port are still the test's.
+    ///   - environment: variables the configuration refers to, besides the process's own.
+    public init(port: Int? = nil, extraArguments: [String] = [], configuration: String? = nil,
+                environment: [String: String] = [:]) throws {
         directory = NSTemporaryDirectory() + "tillflow-nats-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory + "/ports", withIntermediateDirectories: true)
         self.extraArguments = extraArguments
+        self.configuration = configuration
+        self.environment = environment
         try start(port: port)
     }
 
@@ -42,8 +51,10 @@ public final class NATSServer: @unchecked Sendable {
             throw ServerError("no nats-server at \(Self.binary): run `make nats-server`")
         }
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["-a", "127.0.0.1", "-p", port.map(String.init) ?? "-1", "-js", "-sd", directory + "/js",
-                             "--ports_file_dir", directory + "/ports"] + extraArguments
+        let storage = configuration.map { ["-c", $0] } ?? ["-js", "-sd", directory + "/js"]
+        process.arguments = storage + ["-a", "127.0.0.1", "-p", port.map(String.init) ?? "-1",
+                                       "--ports_file_dir", directory + "/ports"] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

@@ -9,7 +9,8 @@ struct Tillflow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillflow",
         abstract: "A stream-processing dataflow engine for retail.",
-        subcommands: [Generate.self, Replay.self, RunCommand.self, WorkerCommand.self, Submit.self, JobsCommand.self, Simulate.self,
+        subcommands: [Generate.self, Replay.self, RunCommand.self, WorkerCommand.self, Submit.self, JobsCommand.self, StoresCommand.self,
+                      Simulate.self,
                       Publish.self, Outputs.self, Checkpoints.self])
 
     static func main() {

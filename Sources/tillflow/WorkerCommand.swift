@@ -16,7 +16,8 @@ struct WorkerCommand: ParsableCommand {
         discussion: """
             Partitions are taken through leases in the TILLFLOW_LEASES bucket and shared evenly among the \
             workers alive; their checkpoints live in JetStream (TILLFLOW_STATE, TILLFLOW_CHECKPOINTS), so any \
-            worker goes on where another stopped. --state-dir is local scratch only.
+            worker goes on where another stopped. --state-dir is local scratch only; how often partitions are \
+            checkpointed and where their state lives are the submitted job's options.
             """)
 
     @OptionGroup var connection: NATSConnectionArguments
@@ -24,16 +25,11 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Local scratch for the partitions' state.") var stateDir = "tillflow-worker"
     @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
     var lease = DurationArgument(milliseconds: 10_000)
-    @Option(help: "How often each partition is checkpointed into JetStream.")
-    var checkpointInterval = DurationArgument(milliseconds: 10_000)
-    @Option(help: "Where a partition's keyed state lives while it runs: memory|rocksdb.") var state = "rocksdb"
 
     func validate() throws {
         guard lease.milliseconds >= 1_000, lease.milliseconds % 1_000 == 0 else {
             throw ValidationError("--lease must be whole seconds, at least 1s (JetStream's time to live)")
         }
-        guard checkpointInterval.milliseconds > 0 else { throw ValidationError("--checkpoint-interval must be positive") }
-        guard state == "memory" || state == "rocksdb" else { throw ValidationError("--state must be memory or rocksdb, not '\(state)'") }
     }
 
     func run() throws {
@@ -48,9 +44,7 @@ struct WorkerCommand: ParsableCommand {
         defer { try? blockingWait { await nc.close() } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds
-        settings.checkpointIntervalMs = checkpointInterval.milliseconds
         settings.stateDirectory = stateDir
-        settings.backend = StateBackendKind(rawValue: state)!
         let worker = try Worker.join(JetStream(nc), settings: settings, logger: logger)
         try worker.run { StopSignal.received != nil }
         let signal = StopSignal.received == SIGINT ? "SIGINT" : "SIGTERM"

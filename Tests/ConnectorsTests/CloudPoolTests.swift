@@ -35,9 +35,10 @@ import Testing
         var workers: [Process] = []
         for n in 1 ... 3 {
             workers.append(try launch(["worker", "--nats", server.url, "--state-dir", "\(s.directory)/worker-\(n)",
-                                       "--lease", "3s", "--checkpoint-interval", "300ms"], log: "\(s.directory)/worker-\(n).log"))
+                                       "--lease", "3s"], log: "\(s.directory)/worker-\(n).log"))
         }
-        let submitted = finished(try launch(["submit", "edge", "--nats", server.url, "--name", "cloud", "--partitions", "8"]))
+        let submitted = finished(try launch(["submit", "edge", "--nats", server.url, "--name", "cloud", "--partitions", "8",
+                                             "--checkpoint-interval", "300ms"]))
         #expect(submitted.status == 0 && submitted.stdout.contains("handed to the pool"), "\(submitted.stderr)")
 
         // The global rollups: a row per store row, and per availability row of a location.

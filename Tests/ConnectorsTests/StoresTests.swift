@@ -1,0 +1,70 @@
+import Connectors
+import Foundation
+import NATS
+import NATSTestSupport
+import Testing
+
+/// A hub and a store's leaf node, started from `deploy/nats/`'s configurations, and
+/// `tillflow stores`: the hub's `TILLFLOW_IN` holds every record the store stored, once,
+/// and its own publishes, which never reach the store.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct StoresTests {
+    static let deploy = LiveFixture.root + "/deploy/nats"
+
+    func freePort() throws -> Int {
+        let probe = try NATSServer()
+        defer { probe.stop() }
+        return probe.port
+    }
+
+    func count(_ js: JetStream) async throws -> UInt64 { try await js.streamInfo("TILLFLOW_IN").state.messages }
+
+    @Test func theHubSourcesTheStoresRecordsOnceAndKeepsItsOwnApart() async throws {
+        let leafPort = try freePort()
+        let files = NSTemporaryDirectory() + "tillflow-stores-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        let hub = try NATSServer(configuration: Self.deploy + "/hub.conf",
+                                 environment: ["TILLFLOW_HUB_DIR": files + "/hub", "TILLFLOW_HUB_LEAF_LISTEN": "127.0.0.1:\(leafPort)"])
+        defer { hub.stop() }
+        let store = try NATSServer(configuration: Self.deploy + "/store-leaf.conf",
+                                   environment: ["TILLFLOW_STORE": "store-0001", "TILLFLOW_STORE_DIR": files + "/store",
+                                                 "TILLFLOW_HUB_LEAF_URL": "nats-leaf://127.0.0.1:\(leafPort)"])
+        defer { store.stop() }
+        let atStore = JetStream(try await NATSConnection.connect(NATSConnectionOptions(url: store.url)))
+        let atHub = JetStream(try await NATSConnection.connect(NATSConnectionOptions(url: hub.url)))
+        try await TillflowStreams.ensure(atStore)
+
+        // The leaf connection must be up before the source is made (the catch-up of a
+        // source made without it waits half a minute: see toolchain notes).
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await JetStream(atHub.connection, domain: "store-0001").streamInfo("TILLFLOW_IN")) == nil && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let added = finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
+        #expect(added.status == 0 && added.stdout.contains("now sources store-0001"), "\(added.stdout)\(added.stderr)")
+        let again = finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
+        #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)")
+
+        for n in 1 ... 200 {
+            _ = try await atStore.publish("tillflow.in.store-0001.pos", payload: Array("{\"tx_id\":\"t\(n)\"}".utf8))
+        }
+        for n in 1 ... 50 {
+            _ = try await atHub.publish("tillflow.in.wh-01.inventory", payload: Array("{\"event_id\":\"e\(n)\"}".utf8))
+        }
+        while try await count(atHub) < 250 && Date() < deadline.addingTimeInterval(30) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(1))  // long enough for a second copy to show
+        #expect(try await count(atHub) == 250, "every store record once, and the hub's own")
+        #expect(try await count(atStore) == 200, "the hub's publishes never reach the store")
+
+        let listed = finished(try launch(["stores", "list", "--nats", hub.url]))
+        #expect(listed.stdout.contains("store-0001  lag 0 messages"), "\(listed.stdout)\(listed.stderr)")
+        let removed = finished(try launch(["stores", "remove", "store-0001", "--nats", hub.url]))
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(finished(try launch(["stores", "list", "--nats", hub.url])).stdout.contains("no stores sourced"))
+        let unknown = finished(try launch(["stores", "remove", "store-0002", "--nats", hub.url]))
+        #expect(unknown.status != 0 && unknown.stderr.contains("does not source a store named store-0002"))
+        await atStore.connection.close()
+        await atHub.connection.close()
+    }
+}
