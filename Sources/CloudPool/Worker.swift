@@ -37,6 +37,8 @@ public final class Worker: @unchecked Sendable {
     /// The partitions this worker runs, by lease key.
     private var owned: [String: Owned] = [:]
     private var heartbeatRevision: UInt64?
+    private var sourcing: SourcingWatch
+    private var lastSourcingCheckMs: Int64 = 0
 
     public static func join(_ js: JetStream, settings: Settings, logger: Logger,
                             nowMs: @escaping @Sendable () -> Int64 = { SystemClock.wallMs() }) throws -> Worker {
@@ -65,6 +67,7 @@ public final class Worker: @unchecked Sendable {
         self.workers = workers
         self.leases = leases
         self.checkpoints = checkpoints
+        sourcing = SourcingWatch(js: js)
     }
 
     var ttl: Duration { .milliseconds(settings.leaseMs) }
@@ -103,6 +106,25 @@ public final class Worker: @unchecked Sendable {
         renewLeases()
         reapEnded()
         try balance()
+        try watchSourcing()
+    }
+
+    /// Every 5 s, on the first worker alive by id: the hub's sourcing of stores kept
+    /// moving after a link returns (`SourcingWatch`).
+    func watchSourcing() throws {
+        let now = nowMs()
+        guard now - lastSourcingCheckMs >= 5_000 else { return }
+        lastSourcingCheckMs = now
+        let workers = workers
+        guard try blockingWait({ try await workers.keys().first }) == id else { return }
+        let current = sourcing
+        let restarted = try blockingWait { () -> ([String], SourcingWatch) in
+            var watch = current
+            let restarted = try await watch.check(nowMs: now)
+            return (restarted, watch)
+        }
+        sourcing = restarted.1
+        for store in restarted.0 { logger.info("sourcing of a store restarted after its link came back", metadata: ["store": "\(store)"]) }
     }
 
     func heartbeat() throws {

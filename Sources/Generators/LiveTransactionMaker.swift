@@ -24,10 +24,12 @@ public struct LiveTransactionMaker {
     var recentNext = 0
     static let recentCapacity = 10
 
-    public init(stores: Int, seed: UInt64, start: Int64, lateFraction: Double = 0.01, duplicateFraction: Double = 0.005,
-                invalidFraction: Double = 0.01) {
+    /// - Parameter firstStore: the number of the first store (`store-0001` by default):
+    ///   terminals of stores `firstStore` ... `firstStore + stores - 1`.
+    public init(stores: Int, firstStore: Int = 1, seed: UInt64, start: Int64, lateFraction: Double = 0.01,
+                duplicateFraction: Double = 0.005, invalidFraction: Double = 0.01) {
         random = SeededRandom(seed: seed)
-        maker = TransactionDraftMaker(directory: StoreDirectory(count: stores), catalog: catalog, start: start)
+        maker = TransactionDraftMaker(directory: StoreDirectory(count: stores, first: firstStore), catalog: catalog, start: start)
         invalidWeights = POSInvalidKind.weights(for: .jsonLines).filter { $0.kind != .oversizedLine }
         self.lateFraction = lateFraction
         self.duplicateFraction = duplicateFraction

@@ -71,9 +71,10 @@ struct StoreDirectory {
     let stores: [StoreProfile]
     private let cumulativeWeights: [UInt64]
 
-    init(count: Int) {
-        let digits = max(4, String(count).count)
-        stores = (1 ... count).map { StoreProfile(number: $0, digits: digits) }
+    /// Stores number `first` ... `first + count - 1` (`store-0001` ... by default).
+    init(count: Int, first: Int = 1) {
+        let digits = max(4, String(first + count - 1).count)
+        stores = (first ..< first + count).map { StoreProfile(number: $0, digits: digits) }
         var total: UInt64 = 0
         cumulativeWeights = stores.map { total += UInt64($0.weight); return total }
     }

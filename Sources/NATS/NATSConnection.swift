@@ -288,7 +288,7 @@ public final class NATSConnection: Sendable {
                 out.writeString(replyTo)
                 out.writeStaticString(" ")
             }
-            if let headers {
+            if headers != nil {
                 out.writeString(String(headerLength))
                 out.writeStaticString(" ")
             }

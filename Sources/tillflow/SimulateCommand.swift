@@ -22,6 +22,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var connection: NATSConnectionArguments
     @Option(help: "Number of stores (store-0001 ...).") var stores: Int = 3
+    @Option(help: "The number of the first store (one store's terminals: --stores 1 --first-store 42).") var firstStore: Int = 1
     @Option(help: "Lines per second, all stores together.") var rate: Double
     @Option(help: "How long to publish (default: until stopped).") var duration: DurationArgument?
     @Option(help: "Seed of the random traffic (default: from the clock).") var seed: UInt64?
@@ -33,6 +34,7 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         guard (1 ... 9_999).contains(stores) else { throw ValidationError("--stores must be in 1...9999") }
+        guard firstStore >= 1, firstStore + stores - 1 <= 99_999 else { throw ValidationError("--first-store must be in 1...\(100_000 - stores)") }
         guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be positive") }
         for (flag, f) in [("--late-fraction", lateFraction), ("--duplicate-fraction", duplicateFraction),
                           ("--invalid-fraction", invalidFraction)] where !(0 ... 1).contains(f) {
@@ -52,7 +54,7 @@ struct Simulate: ParsableCommand {
             latency = EndToEndLatency(node: node, fromSequence: try blockingWait { try await EndToEndLatency.nextSequence(js) })
         }
         let began = SystemClock.wallMs()
-        var maker = LiveTransactionMaker(stores: stores, seed: seed ?? UInt64(began), start: began, lateFraction: lateFraction,
+        var maker = LiveTransactionMaker(stores: stores, firstStore: firstStore, seed: seed ?? UInt64(began), start: began, lateFraction: lateFraction,
                                          duplicateFraction: duplicateFraction, invalidFraction: invalidFraction)
         var counts: [LiveTransactionMaker.Kind: Int] = [:]
         var sent = 0
