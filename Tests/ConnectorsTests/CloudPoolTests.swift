@@ -10,12 +10,17 @@ import Testing
 /// three workers, a submitted `edge` job, one worker killed with SIGKILL midway; every
 /// location's output subjects then hold exactly what `replay edge` writes over that
 /// location's lines alone, `Tillflow-Seq` 1..N each once, and the global rollups have a
-/// row for every store row and availability change, their last revisions the sums.
+/// row for every store row and availability change, their last revisions the sums. One
+/// store goes offline after a sixth of its records: the rest of them arrive after every
+/// other location is done, and change nothing for the others while its own and the
+/// global rows end exact.
 @Suite(.serialized, .timeLimit(.minutes(6))) struct CloudPoolTests {
-    @Test func aWorkerKilledMidwayLosesAndRepeatsNothingForAnyLocation() async throws {
-        let s = try LocationStream(locations: 9, count: 6_000, maxLineBytes: 1_000_000,
+    @Test func aWorkerKilledMidwayAndAStoreOfflineForLongLoseAndRepeatNothing() async throws {
+        var s = try LocationStream(locations: 9, count: 6_000, maxLineBytes: 1_000_000,
                                    lastMark: T0 + 30 * 86_400_000); defer { s.remove() }
         #expect(s.locations.count >= 9, "\(s.locations)")
+        let offline = "store-0002"
+        let returns = s.holdBack(offline, after: s.lines.filter { $0.location == offline }.count / 6)
         var expected: [String: [String]] = [:]
         for location in s.locations {
             for (output, text) in try s.replayed(location) {
@@ -27,10 +32,16 @@ import Testing
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
         try await TillflowStreams.ensure(js)
-        for start in stride(from: 1, through: s.lines.count, by: 500) {
-            let batch = (start ..< min(start + 500, s.lines.count + 1)).map { NATSRequest(s.subject($0), payload: s.lines[$0 - 1].bytes) }
-            _ = try await js.publish(batch)  // stored in order: sequence n is line n
+        let stream = s
+        func publish(_ sequences: Range<Int>) async throws {
+            for start in stride(from: sequences.lowerBound, to: sequences.upperBound, by: 500) {
+                let batch = (start ..< min(start + 500, sequences.upperBound)).map {
+                    NATSRequest(stream.subject($0), payload: stream.lines[$0 - 1].bytes)
+                }
+                _ = try await js.publish(batch)  // stored in order: sequence n is line n
+            }
         }
+        try await publish(1 ..< returns)
 
         var workers: [Process] = []
         for n in 1 ... 3 {
@@ -55,6 +66,14 @@ import Testing
         workers[0].waitUntilExit()
         #expect(try await lastOrdinals(js, subjects) != targets, "the kill must come before the end of the input")
 
+        // Every other location is done (the global rows still wait for the offline store)
+        // before the offline store's records come.
+        let others = expected.keys.sorted().filter { !$0.contains(".\(offline).") }
+        while try await lastOrdinals(js, others) != others.map({ expected[$0]!.count }) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(try await lastOrdinals(js, others) == others.map { expected[$0]!.count })
+        try await publish(returns ..< s.lines.count + 1)
         while try await lastOrdinals(js, subjects) != targets && Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
         }

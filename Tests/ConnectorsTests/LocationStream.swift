@@ -10,7 +10,7 @@ import Testing
 struct LocationStream {
     let directory: String
     /// The stream's lines in sequence order (sequence = index + 1), with their location.
-    let lines: [(location: String, bytes: [UInt8])]
+    private(set) var lines: [(location: String, bytes: [UInt8])]
 
     /// - Parameter maxLineBytes: lines longer are left out (those a NATS server's
     ///   `max_payload` refuses; a generated stream has a few to be `too_large`).
@@ -109,6 +109,26 @@ struct LocationStream {
 }
 
 extension LocationStream {
+    /// Moves `location`'s lines after its first `kept` to the end of the stream (its own
+    /// order kept): a store that goes offline and whose records arrive after everyone
+    /// else's. Returns the sequence of the first line moved.
+    mutating func holdBack(_ location: String, after kept: Int) -> Int {
+        var seen = 0
+        var early: [(location: String, bytes: [UInt8])] = [], late: [(location: String, bytes: [UInt8])] = []
+        for line in lines {
+            if line.location == location {
+                seen += 1
+                if seen > kept {
+                    late.append(line)
+                    continue
+                }
+            }
+            early.append(line)
+        }
+        lines = early + late
+        return early.count + 1
+    }
+
     /// The subject a line is published on in `TILLFLOW_IN`: its location's, a clock mark
     /// on `.clock`.
     func subject(_ sequence: Int) -> String {
