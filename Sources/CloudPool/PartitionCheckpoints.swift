@@ -40,12 +40,15 @@ public struct PartitionCheckpoints: Sendable {
         let previous = try await record(job: job, part: part)
         let number = (previous?.number ?? 0) + 1
         let object = "\(job)/\(part)/\(number)"
+        let began = ContinuousClock.now
         try await objects.put(object, archive)
+        let upload = (ContinuousClock.now - began).components
         let record = PartitionCheckpointRecord(
             number: number, sequence: sequence, object: object, previous: previous.map { [$0.object] } ?? [],
             previousSequences: previous.map { [$0.sequence] } ?? [], bytes: archive.count, locations: locations,
             lowWatermark: watermarks?.lowerBound ?? previous?.lowWatermark,
-            highWatermark: watermarks?.upperBound ?? previous?.highWatermark, outputsThrough: outputsThrough, takenAtMs: takenAtMs)
+            highWatermark: watermarks?.upperBound ?? previous?.highWatermark, outputsThrough: outputsThrough,
+            uploadMs: upload.seconds * 1_000 + upload.attoseconds / 1_000_000_000_000_000, takenAtMs: takenAtMs)
         try await records.put(Self.key(job: job, part: part), Array(try JSONEncoder().encode(record)))
         if let gone = previous?.previous.first { try? await objects.delete(gone) }
         return record
@@ -88,11 +91,13 @@ public struct PartitionCheckpointRecord: Codable, Sendable, Equatable {
     /// `TILLFLOW_OUT`'s last sequence once every row of the checkpoint was stored: what
     /// made at these watermarks lies at or before it (the global rollups rely on that).
     public var outputsThrough: Int64?
+    /// How long putting the object took.
+    public var uploadMs: Int64?
     public var takenAtMs: Int64
 
     enum CodingKeys: String, CodingKey {
         case number, sequence, object, previous, previousSequences = "previous_sequences", bytes, locations
-        case lowWatermark = "low_watermark", highWatermark = "high_watermark", outputsThrough = "outputs_through"
+        case lowWatermark = "low_watermark", highWatermark = "high_watermark", outputsThrough = "outputs_through", uploadMs = "upload_ms"
         case takenAtMs = "taken_at_ms"
     }
 }

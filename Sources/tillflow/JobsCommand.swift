@@ -58,7 +58,8 @@ struct JobsCommand: ParsableCommand {
                         if let low = record.lowWatermark, let high = record.highWatermark {
                             line += ", watermarks \(Self.time(low)) .. \(Self.time(high))"
                         }
-                        line += ", last checkpoint \(Self.time(record.takenAtMs)) (\(record.bytes) bytes)"
+                        line += ", last checkpoint \(Self.time(record.takenAtMs)) (\(record.bytes) bytes"
+                            + (record.uploadMs.map { ", put in \($0) ms" } ?? "") + ")"
                     } else {
                         line += ", no checkpoint yet"
                     }
