@@ -58,6 +58,7 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
             let opened = try JetStreamSubjectOutput(js: js, stream: "TILLFLOW_OUT", subject: "tillflow.job.\(name)._global.\(kind)",
                                                     committed: restored == nil ? nil : committed)
             opened.mayPublish = mayPublish
+            opened.abandonsWhileDisconnected = { [stop] in stop.current != nil }
             return opened
         }
         let rollup = try output("rollup", committed: checkpoint.rollupRows)

@@ -33,8 +33,6 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
     let nowMs: @Sendable () -> Int64
     let logger: Logger
     private let stop = StopControl()
-    /// What the run has reached, for `jobs status` between checkpoints.
-    public let reached = NIOLockedValueBox<Int64>(0)
 
     public init(definition: JobDefinition, partition: Int, js: JetStream, checkpoints: PartitionCheckpoints,
                 directory: String, lease: NIOLockedValueBox<PartitionLease>, checkpointIntervalMs: Int64,
@@ -68,7 +66,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         let nowMs = self.nowMs
         let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
         let budget = max(16 << 20, memoryBudget / Int64(max(8, locations.count)))
-        let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend] location in
+        let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend, stop] location in
             var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")
             settings.backend = backend
             settings.memoryBudget = budget
@@ -79,23 +77,29 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                     js: js, stream: "TILLFLOW_OUT", subject: "tillflow.job.\(name).\(location).\(file.replacingOccurrences(of: ".jsonl", with: ""))",
                     committed: committed)
                 output.mayPublish = mayPublish
+                // A stop asked for while NATS is away: the last checkpoint stands.
+                output.abandonsWhileDisconnected = { [stop] in stop.current != nil }
                 return output
             }
             return run
         }
         let resumed = try runs.resume(locations)
         let start = locations.isEmpty ? restored?.sequence ?? 1 : resumed
-        reached.withLockedValue { $0 = start }
         let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: UInt64(start), batch: 1_024) }
         defer { try? blockingWait { await consumer.stop() } }
         consumer.onArrival { [stop] in stop.wake.signal() }
         logger.info("partition started", metadata: ["job": "\(name)", "partition": "\(partition)", "from": "\(start)",
                                                     "locations": "\(locations.count)"])
         var lastCheckpointMs = nowMs()
+        // What the last checkpoint holds: none is taken again while nothing moved.
+        var checkpointed = start
+        var pushedSince = false
         do {
             while true {
                 if let how = stop.current {
-                    if how == .release { try checkpoint(runs, at: Int64(consumer.nextSequence)) }
+                    if how == .release && (pushedSince || Int64(consumer.nextSequence) != checkpointed) {
+                        try checkpoint(runs, at: Int64(consumer.nextSequence))
+                    }
                     runs.abandon()
                     return how
                 }
@@ -109,11 +113,13 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                     let location = LocationPartition.location(ofSubject: message.subject).map(String.init) ?? RecordLocation.unknown
                     guard LocationPartition.of(location, partitions: definition.partitions) == partition else { continue }
                     try runs.push(.streamMessage(sequence: message.streamSequence, payload: message.payload), location: location)
+                    pushedSince = true
                 }
                 try runs.runUntilIdle()
-                reached.withLockedValue { $0 = Int64(consumer.nextSequence) }
-                if nowMs() - lastCheckpointMs >= checkpointIntervalMs {
-                    try checkpoint(runs, at: Int64(consumer.nextSequence))
+                let position = Int64(consumer.nextSequence)
+                if nowMs() - lastCheckpointMs >= checkpointIntervalMs && (pushedSince || position != checkpointed) {
+                    try checkpoint(runs, at: position)
+                    (checkpointed, pushedSince) = (position, false)
                     lastCheckpointMs = nowMs()
                 }
                 if messages.isEmpty { stop.pause() }

@@ -89,8 +89,11 @@ public final class Worker: @unchecked Sendable {
                 waited += 20
             }
         }
-        for (_, partition) in owned { partition.run.requestStop(.release) }
-        let deadline = nowMs() + 60_000
+        // Parts go back after a last checkpoint; with NATS away none can be written, and
+        // the last ones stand: they stop at once, and their leases lapse.
+        let how: RunStop = js.connection.isConnected ? .release : .abandon
+        for (_, partition) in owned { partition.run.requestStop(how) }
+        let deadline = nowMs() + min(60_000, 3 * settings.leaseMs)
         while owned.values.contains(where: { $0.ended.withLockedValue { $0 } == nil }) && nowMs() < deadline {
             renewLeases()
             usleep(20_000)

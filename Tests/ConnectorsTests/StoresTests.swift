@@ -1,3 +1,4 @@
+import CloudPool
 import Connectors
 import Foundation
 import NATS
@@ -64,6 +65,57 @@ import Testing
         #expect(finished(try launch(["stores", "list", "--nats", hub.url])).stdout.contains("no stores sourced"))
         let unknown = finished(try launch(["stores", "remove", "store-0002", "--nats", hub.url]))
         #expect(unknown.status != 0 && unknown.stderr.contains("does not source a store named store-0002"))
+        await atStore.connection.close()
+        await atHub.connection.close()
+    }
+
+    /// The hub stopped while the store goes on taking records, then started again: the
+    /// hub's `TILLFLOW_IN` ends with every record of the store once, and `SourcingWatch`
+    /// gets the sourcing going again at once (nats-server alone waits 24-40 s).
+    @Test func theHubStoppedDuringPublishingEndsWithTheStoresRecordsOnce() async throws {
+        let leafPort = try freePort()
+        let files = NSTemporaryDirectory() + "tillflow-stores-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        let hub = try NATSServer(configuration: Self.deploy + "/hub.conf",
+                                 environment: ["TILLFLOW_HUB_DIR": files + "/hub", "TILLFLOW_HUB_LEAF_LISTEN": "127.0.0.1:\(leafPort)"])
+        defer { hub.stop() }
+        let store = try NATSServer(configuration: Self.deploy + "/store-leaf.conf",
+                                   environment: ["TILLFLOW_STORE": "store-0001", "TILLFLOW_STORE_DIR": files + "/store",
+                                                 "TILLFLOW_HUB_LEAF_URL": "nats-leaf://127.0.0.1:\(leafPort)"])
+        defer { store.stop() }
+        let atStore = JetStream(try await NATSConnection.connect(NATSConnectionOptions(url: store.url)))
+        let atHub = JetStream(try await NATSConnection.connect(NATSConnectionOptions(url: hub.url)))
+        try await TillflowStreams.ensure(atStore)
+        var deadline = Date().addingTimeInterval(30)
+        while (try? await JetStream(atHub.connection, domain: "store-0001").streamInfo("TILLFLOW_IN")) == nil && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(finished(try launch(["stores", "add", "store-0001", "--nats", hub.url])).status == 0)
+
+        let publishing = Task {
+            for n in 1 ... 600 {
+                _ = try await atStore.publish("tillflow.in.store-0001.pos", payload: Array("{\"tx_id\":\"t\(n)\"}".utf8))
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(800))
+        hub.kill()
+        try await Task.sleep(for: .seconds(2))
+        try hub.restart()
+        try await publishing.value
+        #expect(try await count(atStore) == 600)
+
+        var watch = SourcingWatch(js: atHub)
+        watch.quietMs = 2_000
+        let back = Date()
+        deadline = back.addingTimeInterval(60)
+        while (try? await count(atHub)) != 600 && Date() < deadline {
+            _ = try? await watch.check(nowMs: Int64(Date().timeIntervalSince1970 * 1_000))
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await count(atHub) == 600, "every store record once")
+        #expect(Date().timeIntervalSince(back) < 20, "caught up at once, not after nats-server's own 24-40 s")
         await atStore.connection.close()
         await atHub.connection.close()
     }
