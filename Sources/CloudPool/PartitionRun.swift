@@ -110,8 +110,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                 }
                 let messages = try consumer.poll(max: 1_024)
                 for message in messages {
-                    let location = LocationPartition.location(ofSubject: message.subject).map(String.init) ?? RecordLocation.unknown
-                    guard LocationPartition.of(location, partitions: definition.partitions) == partition else { continue }
+                    guard let location = ownLocation(ofSubject: message.subject) else { continue }
                     try runs.push(.streamMessage(sequence: message.streamSequence, payload: message.payload), location: location)
                     pushedSince = true
                 }
@@ -129,6 +128,21 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
             if error is PublishingAbandoned { return .abandon }
             throw error
         }
+    }
+
+    /// The subjects seen, with their location when it is one of this partition's: a
+    /// handful of subjects per location, looked up once each rather than cut and hashed
+    /// for every message.
+    private var subjects: [String: String?] = [:]
+
+    /// The location of a `TILLFLOW_IN` subject if it belongs to this partition.
+    func ownLocation(ofSubject subject: String) -> String? {
+        if let known = subjects[subject] { return known }
+        let location = LocationPartition.location(ofSubject: subject).map(String.init) ?? RecordLocation.unknown
+        let own = LocationPartition.of(location, partitions: definition.partitions) == partition ? location : nil
+        if subjects.count >= 100_000 { subjects.removeAll() }  // subjects made up by a publisher stay bounded
+        subjects[subject] = .some(own)
+        return own
     }
 
     /// Checkpoints every location (each has seen every line below `sequence`), then

@@ -19,13 +19,18 @@ public struct SourcingWatch: Sendable {
 
     public init(js: JetStream) { self.js = js }
 
+    /// The store a source comes from: the JetStream domain of its API (`$JS.<store>.API`).
+    public static func store(ofAPI api: String?) -> String? {
+        guard let api, api.hasPrefix("$JS."), api.hasSuffix(".API") else { return nil }
+        return String(api.dropFirst(4).dropLast(4))
+    }
+
     /// One look; returns the stores whose sourcing was restarted.
     public mutating func check(nowMs: Int64) async throws -> [String] {
         guard let info = try? await js.streamInfo("TILLFLOW_IN") else { return [] }
         var restarted: [String] = []
         for source in info.sources ?? [] {
-            guard let api = source.external?.api, api.hasPrefix("$JS."), api.hasSuffix(".API") else { continue }
-            let store = String(api.dropFirst(4).dropLast(4))
+            guard let api = source.external?.api, let store = Self.store(ofAPI: api) else { continue }
             let quiet = source.active < 0 || source.active / 1_000_000 > quietMs
             guard quiet, nowMs - (lastRestartMs[store] ?? .min / 2) >= quietMs else { continue }
             var probe = JetStream(js.connection, domain: store)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CloudPool
 import Connectors
 import Foundation
 import Jobs
@@ -17,29 +18,33 @@ struct StoresCommand: ParsableCommand {
         ["name": "TILLFLOW_IN", "external": ["api": "$JS.\(name).API", "deliver": ""]]
     }
 
-    /// The store a source comes from: the domain of its API (`$JS.<store>.API`).
-    static func store(ofAPI api: String?) -> String? {
-        guard let api, api.hasPrefix("$JS."), api.hasSuffix(".API") else { return nil }
-        return String(api.dropFirst(4).dropLast(4))
+    /// Whether a source (as the API writes it) is the store `name`'s.
+    static func isSource(_ source: [String: Any], of name: String) -> Bool {
+        SourcingWatch.store(ofAPI: (source["external"] as? [String: Any])?["api"] as? String) == name
     }
 
-    static func validate(_ name: String) throws {
-        guard RecordLocation.isSubjectToken(name.utf8) else {
-            throw ValidationError("a store's name must be a subject token ([A-Za-z0-9_-]{1,64}), not '\(name)'")
+    /// A store's name, as `add` and `remove` take it.
+    struct StoreName: ParsableArguments {
+        @Argument(help: "The store: its leaf node's JetStream domain.") var name: String
+
+        func validate() throws {
+            guard RecordLocation.isSubjectToken(name.utf8) else {
+                throw ValidationError("a store's name must be a subject token ([A-Za-z0-9_-]{1,64}), not '\(name)'")
+            }
         }
     }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Source the store NAME's TILLFLOW_IN into the hub's.")
-        @Argument(help: "The store: its leaf node's JetStream domain.") var name: String
+        @OptionGroup var store: StoreName
         @OptionGroup var connection: NATSConnectionArguments
-        func validate() throws { try StoresCommand.validate(name) }
 
         func run() throws {
-            let answer = try withJetStream(connection) { [name] js in
+            let name = store.name
+            let answer = try withJetStream(connection) { js in
                 try await TillflowStreams.ensure(js)
                 var sources = try await js.sources(of: "TILLFLOW_IN")
-                if sources.contains(where: { StoresCommand.store(ofAPI: ($0["external"] as? [String: Any])?["api"] as? String) == name }) {
+                if sources.contains(where: { StoresCommand.isSource($0, of: name) }) {
                     return "stores add: \(name) is sourced already; nothing changed"
                 }
                 sources.append(StoresCommand.source(name))
@@ -52,14 +57,14 @@ struct StoresCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop sourcing the store NAME's TILLFLOW_IN.")
-        @Argument(help: "The store.") var name: String
+        @OptionGroup var store: StoreName
         @OptionGroup var connection: NATSConnectionArguments
-        func validate() throws { try StoresCommand.validate(name) }
 
         func run() throws {
-            let answer = try withJetStream(connection) { [name] js in
+            let name = store.name
+            let answer = try withJetStream(connection) { js in
                 let sources = try await js.sources(of: "TILLFLOW_IN")
-                let kept = sources.filter { StoresCommand.store(ofAPI: ($0["external"] as? [String: Any])?["api"] as? String) != name }
+                let kept = sources.filter { !StoresCommand.isSource($0, of: name) }
                 guard kept.count < sources.count else { throw ValidationError("the hub does not source a store named \(name)") }
                 try await js.setSources(of: "TILLFLOW_IN", kept)
                 return "stores remove: \(name) is no longer sourced; what came from it stays in the hub's TILLFLOW_IN"
@@ -76,7 +81,7 @@ struct StoresCommand: ParsableCommand {
             let lines = try withJetStream(connection) { js in
                 let info = try await js.streamInfo("TILLFLOW_IN")
                 let lines = (info.sources ?? []).compactMap { source -> String? in
-                    guard let store = StoresCommand.store(ofAPI: source.external?.api) else { return nil }
+                    guard let store = SourcingWatch.store(ofAPI: source.external?.api) else { return nil }
                     let heard = source.active < 0 ? "never heard from" : String(format: "last heard %.1f s ago", Double(source.active) / 1e9)
                     return "\(store)  lag \(source.lag) messages, \(heard)"
                 }

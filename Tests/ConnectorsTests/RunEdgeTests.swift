@@ -45,6 +45,14 @@ let T0: Int64 = 1_795_219_200_000
         return stopped.stderr
     }
 
+    /// Waits (up to 30 s) until node `store-0001` has published its first valid row.
+    func awaitFirstValidRow(_ js: JetStream) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await lastOrdinals(js, ["tillflow.out.store-0001.valid"])) ?? [0] == [0] && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Twenty rounds: a twentieth of the input is published, the node started, and killed
     /// with SIGKILL at a random moment (in round 10 stopped with SIGTERM instead, which
     /// must be clean); then a last run reads to the end.
@@ -212,10 +220,7 @@ let T0: Int64 = 1_795_219_200_000
         let arguments = ["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
                          "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "16"]
         let node = try launch(arguments)
-        let deadline = Date().addingTimeInterval(30)
-        while (try? await lastOrdinals(js, ["tillflow.out.store-0001.valid"])) ?? [0] == [0] && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await awaitFirstValidRow(js)
         // In the middle of its input: lines it has pulled still make rows that no server takes.
         server.kill()
         try await Task.sleep(for: .milliseconds(500))
@@ -250,10 +255,7 @@ let T0: Int64 = 1_795_219_200_000
 
         let node = try launch(["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", f.directory + "/state",
                                "--clock-interval", "0s", "--checkpoint-interval", "100ms", "--batch-lines", "64"])
-        let deadline = Date().addingTimeInterval(30)
-        while (try? await lastOrdinals(js, ["tillflow.out.store-0001.valid"])) ?? [0] == [0] && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await awaitFirstValidRow(js)
         let beforeOutage = try await lastOrdinals(js, ["tillflow.out.store-0001.valid"])[0]
         server.kill()
         #expect(beforeOutage < expected["tillflow.out.store-0001.valid"]!.count, "the outage must come in the middle of the input")
