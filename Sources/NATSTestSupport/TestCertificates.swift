@@ -19,10 +19,15 @@ public struct TestCertificates: Sendable {
         try Self.openssl(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: directory)
         try Self.openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                           "-out", "server.pem", "-days", "2", "-extfile", "san.ext"], in: directory)
+        // A configuration rather than --tls flags, for the handshake's timeout: the
+        // server's 2 s default is too short for a debug build's first handshake on a
+        // busy machine (the server closes the connection mid-handshake).
+        try "tls {\n  cert_file: \"\(certificateFile)\"\n  key_file: \"\(keyFile)\"\n  timeout: 10\n}\n"
+            .write(toFile: directory + "/tls.conf", atomically: true, encoding: .utf8)
     }
 
     /// nats-server's arguments to require TLS with this certificate.
-    public var serverArguments: [String] { ["--tls", "--tlscert", certificateFile, "--tlskey", keyFile] }
+    public var serverArguments: [String] { ["-c", directory + "/tls.conf"] }
 
     public func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
