@@ -72,6 +72,7 @@ let package = Package(
             name: "CloudPool",
             dependencies: ["Dataflow", "Operators", "Jobs", "NATS", "Connectors",
                            .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: optimized),
         // For tests: a real nats-server on loopback.

@@ -29,6 +29,8 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
         var state: GlobalRollup
         var rollupRows: Int64
         var availabilityRows: Int64
+        /// The locations' rows read so far (absent in checkpoints of earlier builds).
+        var rowsRead: Int64?
     }
 
     public init(definition: JobDefinition, js: JetStream, checkpoints: PartitionCheckpoints,
@@ -63,6 +65,11 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
         }
         let rollup = try output("rollup", committed: checkpoint.rollupRows)
         let availability = try output("availability", committed: checkpoint.availabilityRows)
+        let metrics = PartitionMetrics(job: name, partition: "global")
+        defer { metrics.destroy() }
+        metrics.watch(rollup, as: "rollup")
+        metrics.watch(availability, as: "availability")
+        var rowsRead = checkpoint.rowsRead ?? 0
         let start = restored?.sequence ?? 1
         let consumer = try blockingWait {
             try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_OUT", startSequence: UInt64(start),
@@ -74,17 +81,20 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
         logger.info("global rollups started", metadata: ["job": "\(name)", "from": "\(start)"])
         var lastCheckpointMs = nowMs()
         func takeCheckpoint() throws {
+            let startedMs = nowMs()
             try rollup.sync()
             try availability.sync()
             let sequence = Int64(consumer.nextSequence)
             try forgetPassedWindows(&state, readBefore: sequence)
-            let saved = Checkpoint(state: state, rollupRows: rollup.committedLength, availabilityRows: availability.committedLength)
+            let saved = Checkpoint(state: state, rollupRows: rollup.committedLength, availabilityRows: availability.committedLength,
+                                   rowsRead: rowsRead)
             let bytes = Array(try JSONEncoder().encode(saved))
             let taken = nowMs()
             _ = try blockingWait { [checkpoints] in
                 try await checkpoints.save(job: name, part: "global", sequence: sequence, archive: bytes, locations: 0,
                                            watermarks: nil, takenAtMs: taken)
             }
+            metrics.checkpointed(bytes: bytes.count, durationMs: nowMs() - startedMs, atMs: nowMs())
         }
         do {
             while true {
@@ -102,6 +112,7 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
                     let tokens = message.subject.split(separator: ".")
                     // `*.availability` matches the job's own `_global.availability` too.
                     guard tokens.count == 5, tokens[3] != "_global" else { continue }
+                    rowsRead += 1
                     if tokens[4] == "turnover" {
                         rollupRows += try state.storeRow(message.payload)
                     } else {
@@ -110,6 +121,7 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
                 }
                 if !rollupRows.isEmpty { try rollup.appendRows(rollupRows) }
                 if !availabilityRows.isEmpty { try availability.appendRows(availabilityRows) }
+                metrics.observe(rowsRead: rowsRead, messagesBehind: consumer.messagesBehind, nowMs: nowMs())
                 if nowMs() - lastCheckpointMs >= checkpointIntervalMs {
                     try takeCheckpoint()
                     lastCheckpointMs = nowMs()

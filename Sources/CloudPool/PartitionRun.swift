@@ -66,6 +66,8 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         let nowMs = self.nowMs
         let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
         let budget = max(16 << 20, memoryBudget / Int64(max(8, locations.count)))
+        let metrics = PartitionMetrics(job: name, partition: String(partition))
+        defer { metrics.destroy() }
         let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend, stop] location in
             var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")
             settings.backend = backend
@@ -79,6 +81,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                 output.mayPublish = mayPublish
                 // A stop asked for while NATS is away: the last checkpoint stands.
                 output.abandonsWhileDisconnected = { [stop] in stop.current != nil }
+                metrics.watch(output, as: file.replacingOccurrences(of: ".jsonl", with: ""))
                 return output
             }
             return run
@@ -98,7 +101,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
             while true {
                 if let how = stop.current {
                     if how == .release && (pushedSince || Int64(consumer.nextSequence) != checkpointed) {
-                        try checkpoint(runs, at: Int64(consumer.nextSequence))
+                        try checkpoint(runs, at: Int64(consumer.nextSequence), metrics: metrics)
                     }
                     runs.abandon()
                     return how
@@ -115,9 +118,10 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                     pushedSince = true
                 }
                 try runs.runUntilIdle()
+                metrics.observe(runs, messagesBehind: consumer.messagesBehind, nowMs: nowMs())
                 let position = Int64(consumer.nextSequence)
                 if nowMs() - lastCheckpointMs >= checkpointIntervalMs && (pushedSince || position != checkpointed) {
-                    try checkpoint(runs, at: position)
+                    try checkpoint(runs, at: position, metrics: metrics)
                     (checkpointed, pushedSince) = (position, false)
                     lastCheckpointMs = nowMs()
                 }
@@ -147,7 +151,8 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
 
     /// Checkpoints every location (each has seen every line below `sequence`), then
     /// puts the partition's archive and record into JetStream.
-    func checkpoint(_ runs: LocationRuns, at sequence: Int64) throws {
+    func checkpoint(_ runs: LocationRuns, at sequence: Int64, metrics: PartitionMetrics) throws {
+        let startedMs = nowMs()
         try runs.checkpoint(caughtUpTo: sequence)
         let archive = try PartitionArchive.pack(directory, locations: runs.locations)
         let watermarks = runs.locations.compactMap { location -> Int64? in
@@ -164,5 +169,6 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
                                               locations: runs.locations.count, watermarks: range, outputsThrough: outputsThrough,
                                               takenAtMs: taken)
         }
+        metrics.checkpointed(bytes: archive.count, durationMs: nowMs() - startedMs, atMs: nowMs())
     }
 }

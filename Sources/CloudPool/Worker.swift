@@ -2,6 +2,7 @@ import Connectors
 import Dataflow
 import Foundation
 import Logging
+import Metrics
 import NATS
 import NIOConcurrencyHelpers
 
@@ -39,6 +40,13 @@ public final class Worker: @unchecked Sendable {
     private var heartbeatRevision: UInt64?
     private var sourcing: SourcingWatch
     private var lastSourcingCheckMs: Int64 = 0
+    /// `tillflow_partitions_owned`: parts (partitions and global rollups) running here.
+    private let ownedGauge = Gauge(label: "tillflow_partitions_owned")
+    /// `tillflow_leases_taken_total`: parts taken, at the start or from a worker gone.
+    private let leasesTaken = Counter(label: "tillflow_leases_taken_total")
+    /// `tillflow_leases_lost_total`: parts stopped without being handed back (the lease
+    /// found taken or about to lapse, or a stop while NATS was away).
+    private let leasesLost = Counter(label: "tillflow_leases_lost_total")
 
     public static func join(_ js: JetStream, settings: Settings, logger: Logger,
                             nowMs: @escaping @Sendable () -> Int64 = { SystemClock.wallMs() }) throws -> Worker {
@@ -109,6 +117,7 @@ public final class Worker: @unchecked Sendable {
         renewLeases()
         reapEnded()
         try balance()
+        ownedGauge.record(Double(owned.count))
         try watchSourcing()
     }
 
@@ -194,7 +203,7 @@ public final class Worker: @unchecked Sendable {
                 let (leases, revision) = (leases, partition.lease.withLockedValue { $0.revision })
                 try? blockingWait { try await leases.delete(key, revision: revision) }
             case .success(.abandon):
-                break
+                leasesLost.increment()
             }
         }
     }
@@ -235,6 +244,7 @@ public final class Worker: @unchecked Sendable {
             guard let revision = try? blockingWait({ try await leases.create(item.key, Array(id.utf8), ttl: ttl) }) else { continue }
             start(item.definition, partition: item.partition, key: item.key,
                   lease: PartitionLease(key: item.key, leaseMs: settings.leaseMs, revision: revision, sentAtMs: sentAt))
+            leasesTaken.increment()
             count += 1
         }
     }

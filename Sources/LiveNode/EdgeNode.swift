@@ -32,6 +32,8 @@ public struct EdgeNode {
     /// All endpoints (`--http`), and `/metrics` alone (`--metrics`).
     public var http: ListenAddress?
     public var metrics: ListenAddress?
+    /// Replicas of the streams the node creates when missing (`JetStream.replicas`).
+    public var replicas = 1
 
     public init(nats: NATSConnectionOptions, name: String, job: RetailJob, settings: RunSettings) {
         self.nats = nats
@@ -84,7 +86,7 @@ public struct EdgeNode {
         }
         readiness.connected(true)
         NodeMetrics.connected.record(1)
-        let js = JetStream(connection)
+        let js = JetStream(connection, replicas: replicas)
         try blockingWait { try await TillflowStreams.ensure(js) }
         let consumer = try blockingWait { try await JetStreamPullConsumer.start(js, stream: "TILLFLOW_IN", startSequence: 1, batch: 2_048) }
         defer { try? blockingWait { await consumer.stop(); await connection.close() } }

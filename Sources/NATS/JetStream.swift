@@ -7,9 +7,14 @@ public struct JetStream: Sendable {
     public let connection: NATSConnection
     public let apiPrefix: String
     public var timeout: Duration
+    /// How many servers keep each stream and bucket this client creates (3 on a hub
+    /// cluster, for Raft): a missing one is created with them, an existing one with
+    /// fewer is raised to them, one with more is left as it is.
+    public var replicas = 1
 
-    public init(_ connection: NATSConnection, domain: String? = nil, timeout: Duration = .seconds(5)) {
+    public init(_ connection: NATSConnection, domain: String? = nil, timeout: Duration = .seconds(5), replicas: Int = 1) {
         self.connection = connection
+        self.replicas = replicas
         apiPrefix = domain.map { "$JS.\($0).API" } ?? "$JS.API"
         self.timeout = timeout
     }
@@ -43,18 +48,23 @@ public struct JetStream: Sendable {
         try await call("STREAM.INFO.\(name)", subjects.map { ["subjects_filter": $0] } ?? [:], as: StreamInfo.self)
     }
 
-    /// The stream named in `config`, created with it when missing; an existing stream
-    /// is left as it is.
+    /// The stream named in `config`, created with it (and `replicas`) when missing; an
+    /// existing stream is left as it is but for its replicas, raised to `replicas`.
     public func ensureStream(_ config: StreamConfig) async throws -> StreamInfo {
+        var config = config
+        config.numReplicas = max(config.numReplicas, replicas)
+        let info: StreamInfo
         do {
-            return try await streamInfo(config.name)
+            info = try await streamInfo(config.name)
         } catch let error as JetStreamAPIError where error.errCode == JetStreamAPIError.streamNotFound {
             do {
                 return try await createStream(config)
             } catch let error as JetStreamAPIError where error.errCode == 10058 {  // created meanwhile by another
-                return try await streamInfo(config.name)
+                info = try await streamInfo(config.name)
             }
         }
+        guard info.config.numReplicas < config.numReplicas else { return info }
+        return try await changeConfig(of: config.name) { $0["num_replicas"] = config.numReplicas }
     }
 
     /// The stream's sources: each a JSON object as the API takes it (`name`, and
@@ -64,14 +74,19 @@ public struct JetStream: Sendable {
         return config["sources"] as? [[String: Any]] ?? []
     }
 
-    /// Sets the stream's sources, leaving the rest of its configuration as it is (the
-    /// whole configuration, as the server holds it, goes back with the new sources).
+    /// Sets the stream's sources, leaving the rest of its configuration as it is.
     public func setSources(of stream: String, _ sources: [[String: Any]]) async throws {
+        _ = try await changeConfig(of: stream) { $0["sources"] = sources }
+    }
+
+    /// Updates the stream with `change` made to its whole configuration as the server
+    /// holds it (fields this client does not know go back as they came).
+    private func changeConfig(of stream: String, _ change: (inout [String: Any]) -> Void) async throws -> StreamInfo {
         var config = try await rawConfig(of: stream)
-        config["sources"] = sources
+        change(&config)
         let body = try JSONSerialization.data(withJSONObject: config)
         let reply = try await connection.request(apiPrefix + ".STREAM.UPDATE." + stream, payload: Array(body), timeout: timeout)
-        _ = try Self.decode(StreamInfo.self, from: reply.payload, operation: "STREAM.UPDATE.\(stream)")
+        return try Self.decode(StreamInfo.self, from: reply.payload, operation: "STREAM.UPDATE.\(stream)")
     }
 
     private func rawConfig(of stream: String) async throws -> [String: Any] {

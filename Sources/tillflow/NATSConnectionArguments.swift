@@ -11,6 +11,8 @@ struct NATSConnectionArguments: ParsableArguments {
     @Option(help: "A file holding the user's password.") var passwordFile: String?
     @Option(help: "A NATS credentials file (JWT and NKey). Not supported yet.") var creds: String?
     @Option(help: "CA certificates (PEM) the servers' TLS certificates must chain to (implies TLS).") var tlsCa: String?
+    @Option(help: "Replicas of the streams and buckets this command creates, or raises to (3 on a hub cluster).")
+    var replicas = 1
 
     var servers: [String] { nats.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } }
 
@@ -18,6 +20,12 @@ struct NATSConnectionArguments: ParsableArguments {
         guard !servers.isEmpty, servers.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("--nats needs a server URL") }
         if creds != nil { throw ValidationError("--creds (JWT and NKey credentials) is not supported by this build yet; use --user and --password-file") }
         if passwordFile != nil, user == nil { throw ValidationError("--password-file needs --user") }
+        guard (1 ... 5).contains(replicas) else { throw ValidationError("--replicas must be within 1...5 (JetStream's limit)") }
+    }
+
+    /// JetStream over `connection`, creating streams and buckets with `--replicas`.
+    func jetStream(_ connection: NATSConnection) -> JetStream {
+        JetStream(connection, replicas: replicas)
     }
 
     /// The options to connect with: servers, user and password (read now).

@@ -31,7 +31,7 @@ struct Publish: ParsableCommand {
     func run() throws {
         let options = try self.connection.options()
         let connection = try blockingWait { try await NATSConnection.connect(options) }
-        let js = JetStream(connection)
+        let js = self.connection.jetStream(connection)
         _ = try blockingWait { try await js.ensureStream(TillflowStreams.input) }
         let limit = connection.serverInfo?.maxPayload ?? Int.max
         let began = ContinuousClock.now

@@ -76,6 +76,7 @@ struct RunEdge: ParsableCommand {
                             job: RetailJob(.edge, options: options), settings: settings)
         edge.clockIntervalMs = clockInterval.milliseconds
         edge.clockLagMs = clockLag.milliseconds
+        edge.replicas = connection.replicas
         edge.http = http.flatMap(ListenAddress.init)
         edge.metrics = metrics.flatMap(ListenAddress.init)
         let stopped = try edge.run(registry: factory.registry, logger: logger)

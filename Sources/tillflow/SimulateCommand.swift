@@ -47,7 +47,7 @@ struct Simulate: ParsableCommand {
         StopSignal.install()
         let options = try self.connection.options()
         let connection = try blockingWait { try await NATSConnection.connect(options) }
-        let js = JetStream(connection)
+        let js = self.connection.jetStream(connection)
         _ = try blockingWait { try await js.ensureStream(TillflowStreams.input) }
         var latency: EndToEndLatency?
         if let node = latencyOf {

@@ -8,7 +8,7 @@ func withJetStream<T: Sendable>(_ connection: NATSConnectionArguments,
     try blockingWait {
         let nc = try await NATSConnection.connect(try connection.options())
         do {
-            let result = try await work(JetStream(nc))
+            let result = try await work(connection.jetStream(nc))
             await nc.close()
             return result
         } catch {

@@ -4,8 +4,11 @@ import Connectors
 import Dataflow
 import Foundation
 import JobCommands
+import LiveNode
 import Logging
+import Metrics
 import NATS
+import Prometheus
 
 /// `tillflow worker --nats URL`: a member of the cloud pool until SIGINT or SIGTERM,
 /// which hand its partitions back after a last checkpoint (live.md section 4).
@@ -25,11 +28,13 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Local scratch for the partitions' state.") var stateDir = "tillflow-worker"
     @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
     var lease = DurationArgument(milliseconds: 10_000)
+    @Option(help: "Serve /metrics (and /health) on HOST:PORT (or PORT, on loopback).") var metrics: String?
 
     func validate() throws {
         guard lease.milliseconds >= 1_000, lease.milliseconds % 1_000 == 0 else {
             throw ValidationError("--lease must be whole seconds, at least 1s (JetStream's time to live)")
         }
+        if let metrics, ListenAddress(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT or PORT, not '\(metrics)'") }
     }
 
     func run() throws {
@@ -38,14 +43,30 @@ struct WorkerCommand: ParsableCommand {
             handler.logLevel = .info
             return handler
         }
+        let factory = PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "tillflow.worker")
         StopSignal.install()
-        let nc = try blockingWait { [connection] in try await NATSConnection.connect(try connection.options()) }
+        var options = try connection.options()
+        options.onConnectionChange = { change in
+            switch change {
+            case .lost:
+                NodeMetrics.connected.record(0)
+                logger.warning("NATS connection lost; reconnecting")
+            case let .restored(server):
+                NodeMetrics.connected.record(1)
+                logger.info("NATS connection restored", metadata: ["server": "\(server)"])
+            }
+        }
+        let nc = try blockingWait { [options] in try await NATSConnection.connect(options) }
+        NodeMetrics.connected.record(1)
         defer { try? blockingWait { await nc.close() } }
+        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: factory.registry, logger: logger) }
+        defer { if let endpoint { try? blockingWait { await endpoint.stop() } } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds
         settings.stateDirectory = stateDir
-        let worker = try Worker.join(JetStream(nc), settings: settings, logger: logger)
+        let worker = try Worker.join(connection.jetStream(nc), settings: settings, logger: logger)
         try worker.run { StopSignal.received != nil }
         let signal = StopSignal.received == SIGINT ? "SIGINT" : "SIGTERM"
         print("worker: stopped by \(signal); its partitions handed back")

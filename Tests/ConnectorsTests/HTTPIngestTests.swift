@@ -32,7 +32,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var arguments = ["-s", "-o", directory + "/reply", "-w", "%{http_code}", "-X", method, url]
         if let body {
-            FileManager.default.createFile(atPath: directory + "/body", contents: Data(body))
+            _ = FileManager.default.createFile(atPath: directory + "/body", contents: Data(body))
             arguments += ["--data-binary", "@" + directory + "/body", "-H", "Content-Type: application/x-ndjson"]
         }
         let curl = Process()
