@@ -1,7 +1,7 @@
 # Tillflow. `make demo` and `make test` do all set-up on a fresh Debian machine.
 SHELL := /bin/bash
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-APT_PACKAGES := libzstd-dev librocksdb-dev pkg-config curl openssl
+APT_PACKAGES := libzstd-dev librocksdb-dev pkg-config curl openssl prometheus
 SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
@@ -17,7 +17,7 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 $(NATS_SERVER):

@@ -4,7 +4,8 @@ import Jobs
 import Metrics
 
 /// A partition's figures as metrics (swift-metrics; Prometheus names and units), labelled
-/// with its job and partition (`global` for the rollups, whose records in are the
+/// `job_name` (`job` is the label Prometheus gives each scrape target) and `partition`
+/// (`global` for the rollups, whose records in are the
 /// locations' rows it read from `TILLFLOW_OUT`): brought up to date once a
 /// second from what the location runs count anyway, so that records pay nothing for
 /// them. Counters are totals over the partition's stream: a partition taken over starts
@@ -13,16 +14,16 @@ import Metrics
 ///
 /// | metric | what |
 /// |---|---|
-/// | `tillflow_records_in_total{job,partition}` | input records of the partition's locations (clock marks not counted) |
-/// | `tillflow_records_out_total{job,partition,output}` | rows published, all locations together |
-/// | `tillflow_dead_letters_total{job,partition,reason}` | dead letters per reason |
-/// | `tillflow_input_lag_messages{job,partition}` | `TILLFLOW_IN` messages after the last one read |
-/// | `tillflow_partition_locations{job,partition}` | locations with a clock in the partition |
-/// | `tillflow_watermark_lag_seconds{job,partition,bound}` | wall clock minus the least (`low`) and greatest (`high`) location watermark |
-/// | `tillflow_checkpoints_total{job,partition}` | checkpoints put into JetStream by this worker |
-/// | `tillflow_checkpoint_duration_seconds{job,partition}` | histogram: locations checkpointed, packed and uploaded |
-/// | `tillflow_checkpoint_size_bytes{job,partition}` | the last checkpoint's archive |
-/// | `tillflow_last_checkpoint_timestamp_seconds{job,partition}` | when the last checkpoint was stored |
+/// | `tillflow_records_in_total{job_name,partition}` | input records of the partition's locations (clock marks not counted) |
+/// | `tillflow_records_out_total{job_name,partition,output}` | rows published, all locations together |
+/// | `tillflow_dead_letters_total{job_name,partition,reason}` | dead letters per reason |
+/// | `tillflow_input_lag_messages{job_name,partition}` | `TILLFLOW_IN` messages after the last one read |
+/// | `tillflow_partition_locations{job_name,partition}` | locations with a clock in the partition |
+/// | `tillflow_watermark_lag_seconds{job_name,partition,bound}` | wall clock minus the least (`low`) and greatest (`high`) location watermark |
+/// | `tillflow_checkpoints_total{job_name,partition}` | checkpoints put into JetStream by this worker |
+/// | `tillflow_checkpoint_duration_seconds{job_name,partition}` | histogram: locations checkpointed, packed and uploaded |
+/// | `tillflow_checkpoint_size_bytes{job_name,partition}` | the last checkpoint's archive |
+/// | `tillflow_last_checkpoint_timestamp_seconds{job_name,partition}` | when the last checkpoint was stored |
 final class PartitionMetrics {
     let dimensions: [(String, String)]
     let recordsIn: Counter
@@ -40,7 +41,7 @@ final class PartitionMetrics {
     private var observedAtMs: Int64?
 
     init(job: String, partition: String) {
-        dimensions = [("job", job), ("partition", partition)]
+        dimensions = [("job_name", job), ("partition", partition)]
         recordsIn = Counter(label: "tillflow_records_in_total", dimensions: dimensions)
         inputLag = Gauge(label: "tillflow_input_lag_messages", dimensions: dimensions)
         locations = Gauge(label: "tillflow_partition_locations", dimensions: dimensions)

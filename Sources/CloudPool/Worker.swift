@@ -47,6 +47,9 @@ public final class Worker: @unchecked Sendable {
     /// `tillflow_leases_lost_total`: parts stopped without being handed back (the lease
     /// found taken or about to lapse, or a stop while NATS was away).
     private let leasesLost = Counter(label: "tillflow_leases_lost_total")
+    /// `tillflow_partition_failures_total`: parts ended by an error (logged; the lease
+    /// handed back, so that a worker takes the part again from its last checkpoint).
+    private let partitionFailures = Counter(label: "tillflow_partition_failures_total")
 
     public static func join(_ js: JetStream, settings: Settings, logger: Logger,
                             nowMs: @escaping @Sendable () -> Int64 = { SystemClock.wallMs() }) throws -> Worker {
@@ -198,6 +201,7 @@ public final class Worker: @unchecked Sendable {
             switch ended {
             case .success(.release), .failure:
                 if case let .failure(error) = ended {
+                    partitionFailures.increment()
                     logger.error("partition failed", metadata: ["lease": "\(key)", "error": "\(error)"])
                 }
                 let (leases, revision) = (leases, partition.lease.withLockedValue { $0.revision })

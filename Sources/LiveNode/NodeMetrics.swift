@@ -21,6 +21,7 @@ import Metrics
 /// | `tillflow_checkpoints_total` | checkpoints taken by this process |
 /// | `tillflow_checkpoint_duration_seconds` | histogram of checkpoint durations |
 /// | `tillflow_checkpoint_size_bytes` | state files of the last checkpoint |
+/// | `tillflow_last_checkpoint_timestamp_seconds` | when the last checkpoint was complete |
 /// | `tillflow_publish_latency_seconds` | histogram: an output row's publish to its acknowledgement |
 /// | `tillflow_nats_connected` | 1 while connected to NATS |
 public final class NodeMetrics {
@@ -31,6 +32,7 @@ public final class NodeMetrics {
     let checkpoints = Counter(label: "tillflow_checkpoints_total")
     let checkpointDuration = Metrics.Timer(label: "tillflow_checkpoint_duration_seconds")
     let checkpointSize = Gauge(label: "tillflow_checkpoint_size_bytes")
+    let lastCheckpointTime = Gauge(label: "tillflow_last_checkpoint_timestamp_seconds")
     public static let connected = Gauge(label: "tillflow_nats_connected")
 
     var outputs: [(name: String, output: JetStreamSubjectOutput, counter: Counter, counted: Int64)] = []
@@ -78,6 +80,7 @@ public final class NodeMetrics {
             checkpoints.increment()
             checkpointDuration.recordMicroseconds(latest.durationMicros)
             checkpointSize.record(Double(latest.stateBytes))
+            lastCheckpointTime.record(Double(nowMs) / 1_000)
         }
     }
 }

@@ -59,10 +59,7 @@ struct RunEdge: ParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        var factory = PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
-        factory.durationHistogramBuckets["tillflow_publish_latency_seconds"] =
-            [0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5].map { Duration.seconds($0) }
-        MetricsSystem.bootstrap(factory)
+        let registry = DescribedPrometheusFactory.bootstrap()
         var logger = Logger(label: "tillflow.edge")
         logger[metadataKey: "node"] = "\(node)"
 
@@ -79,7 +76,7 @@ struct RunEdge: ParsableCommand {
         edge.replicas = connection.replicas
         edge.http = http.flatMap(ListenAddress.init)
         edge.metrics = metrics.flatMap(ListenAddress.init)
-        let stopped = try edge.run(registry: factory.registry, logger: logger)
+        let stopped = try edge.run(registry: registry, logger: logger)
         if stopped.duringOutage {
             print("run edge: stopped by \(stopped.reason) during a NATS outage, without a final checkpoint: "
                 + "the next run resumes from the last one")

@@ -6,9 +6,7 @@ import Foundation
 import JobCommands
 import LiveNode
 import Logging
-import Metrics
 import NATS
-import Prometheus
 
 /// `tillflow worker --nats URL`: a member of the cloud pool until SIGINT or SIGTERM,
 /// which hand its partitions back after a last checkpoint (live.md section 4).
@@ -43,8 +41,7 @@ struct WorkerCommand: ParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        let factory = PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
-        MetricsSystem.bootstrap(factory)
+        let registry = DescribedPrometheusFactory.bootstrap()
         let logger = Logger(label: "tillflow.worker")
         StopSignal.install()
         var options = try connection.options()
@@ -61,7 +58,7 @@ struct WorkerCommand: ParsableCommand {
         let nc = try blockingWait { [options] in try await NATSConnection.connect(options) }
         NodeMetrics.connected.record(1)
         defer { try? blockingWait { await nc.close() } }
-        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: factory.registry, logger: logger) }
+        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: registry, logger: logger) }
         defer { if let endpoint { try? blockingWait { await endpoint.stop() } } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds

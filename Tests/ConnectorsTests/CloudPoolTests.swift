@@ -136,10 +136,12 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         for series in ["tillflow_partitions_owned ", "tillflow_leases_taken_total ", "tillflow_nats_connected 1",
-                       #"tillflow_records_in_total{job="cloud",partition=""#, #"tillflow_records_out_total{job="cloud",partition=""#,
-                       #"tillflow_input_lag_messages{job="cloud",partition=""#, "tillflow_checkpoint_duration_seconds_bucket{"] {
+                       #"tillflow_records_in_total{job_name="cloud",partition=""#, #"tillflow_records_out_total{job_name="cloud",partition=""#,
+                       #"tillflow_input_lag_messages{job_name="cloud",partition=""#, "tillflow_checkpoint_duration_seconds_bucket{"] {
             #expect(metrics.contains(series), "\(series) in \(metrics)")
         }
+        let lint = try Promtool.checkMetrics(metrics)
+        #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
         cluster.servers[0].kill()  // the server every client connected to first
         #expect(try await lastOrdinals(js, subjects) != targets, "the server must stop before the end of the input")
         while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline {

@@ -114,6 +114,8 @@ import Testing
         #expect(metrics.contains("tillflow_records_in_total 5"), "\(metrics)")
         #expect(metrics.contains(#"tillflow_records_out_total{output="valid"} 1"#), "\(metrics)")
         #expect(metrics.contains("tillflow_publish_latency_seconds_bucket"), "\(metrics)")
+        let lint = try Promtool.checkMetrics(metrics)
+        #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
 
         kill(node.processIdentifier, SIGTERM)
         node.waitUntilExit()
