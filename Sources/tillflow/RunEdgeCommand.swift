@@ -29,6 +29,7 @@ struct RunEdge: ParsableCommand {
             """)
 
     @OptionGroup var connection: NATSConnectionArguments
+    @OptionGroup var log: LogOptions
     @Option(help: "A YAML file of these options (names without --); the command line wins.") var config: String?
     @Option(help: "The node's name: its store's id (a subject token).") var node: String
     @Option(help: "Publish a clock mark this often (0s: never).") var clockInterval = DurationArgument(milliseconds: 1_000)
@@ -54,11 +55,7 @@ struct RunEdge: ParsableCommand {
     }
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        log.bootstrap()
         let registry = DescribedPrometheusFactory.bootstrap()
         var logger = Logger(label: "tillflow.edge")
         logger[metadataKey: "node"] = "\(node)"

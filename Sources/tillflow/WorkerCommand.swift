@@ -22,6 +22,7 @@ struct WorkerCommand: ParsableCommand {
             """)
 
     @OptionGroup var connection: NATSConnectionArguments
+    @OptionGroup var log: LogOptions
     @Option(help: "A YAML file of these options (names without --); the command line wins.") var config: String?
     @Option(help: "Local scratch for the partitions' state.") var stateDir = "tillflow-worker"
     @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
@@ -36,11 +37,7 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        log.bootstrap()
         let registry = DescribedPrometheusFactory.bootstrap()
         let logger = Logger(label: "tillflow.worker")
         StopSignal.install()
