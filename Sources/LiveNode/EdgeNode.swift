@@ -32,6 +32,8 @@ public struct EdgeNode {
     /// All endpoints (`--http`), and `/metrics` alone (`--metrics`).
     public var http: ListenAddress?
     public var metrics: ListenAddress?
+    /// The bearer token the endpoints want, if any (`NodeHTTP`).
+    public var httpToken: HTTPToken?
     /// Replicas of the streams the node creates when missing (`JetStream.replicas`).
     public var replicas = 1
 
@@ -102,10 +104,10 @@ public struct EdgeNode {
         httpLogger.logLevel = .info
         if let http {
             services.append(.init(service: NodeHTTP.application(at: http, ingest: RecordIngest(js: js), readiness: readiness,
-                                                                registry: registry, logger: httpLogger)))
+                                                                registry: registry, token: httpToken, logger: httpLogger)))
         }
         if let metrics {
-            services.append(.init(service: NodeHTTP.application(at: metrics, ingest: nil, readiness: nil, registry: registry,
+            services.append(.init(service: NodeHTTP.application(at: metrics, ingest: nil, readiness: nil, registry: registry, token: httpToken,
                                                                 logger: httpLogger)))
         }
         var groupLogger = logger

@@ -9,10 +9,11 @@ public final class MetricsEndpoint: Sendable {
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    public init(at address: ListenAddress, registry: PrometheusCollectorRegistry, logger: Logger) {
+    public init(at address: ListenAddress, registry: PrometheusCollectorRegistry, token: HTTPToken?, logger: Logger) {
         var groupLogger = logger
         groupLogger.logLevel = .warning
-        let application = NodeHTTP.application(at: address, ingest: nil, readiness: nil, registry: registry, logger: logger)
+        let application = NodeHTTP.application(at: address, ingest: nil, readiness: nil, registry: registry, token: token,
+                                               logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: groupLogger))
         self.group = group
         task = Task { try await group.run() }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import NIOCore
 import Prometheus
@@ -14,27 +15,41 @@ import Prometheus
 /// - `GET /metrics`: the Prometheus text format.
 ///
 /// `--metrics ADDR` serves `/metrics` (and `/health`) alone on an address of its own.
+///
+/// With a bearer token (`HTTPToken`), every endpoint but `/health` and `/ready` wants
+/// `Authorization: Bearer <token>` and answers `401` without it: the ingest publishes
+/// sales, the metrics tell a store's turnover. Probes stay open; they tell nothing.
 public enum NodeHTTP {
+    typealias Context = BasicAuthRequestContext<HTTPToken.Holder>
+
     /// The application serving every endpoint, or only `/metrics` and `/health` when
     /// `ingest` and `readiness` are nil.
     public static func application(at address: ListenAddress, ingest: RecordIngest?, readiness: NodeReadiness?,
-                                   registry: PrometheusCollectorRegistry, logger: Logger) -> some ApplicationProtocol {
-        let router = Router()
+                                   registry: PrometheusCollectorRegistry, token: HTTPToken? = nil,
+                                   logger: Logger) -> some ApplicationProtocol {
+        let router = Router(context: Context.self)
         router.get("health") { _, _ in "ok\n" }
-        router.get("metrics") { _, _ -> Response in
-            var text: [UInt8] = []
-            registry.emit(into: &text)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
-        }
         if let readiness {
             router.get("ready") { _, _ -> Response in
                 if let why = readiness.notReadyBecause { return text(.serviceUnavailable, "not ready: \(why)\n") }
                 return text(.ok, "ready\n")
             }
         }
+        let guarded = router.group()
+        if let token {
+            guarded.add(middleware: ClosureAuthenticator<Context> { request, _ in
+                request.headers.bearer.flatMap { token.admits($0.token) ? HTTPToken.Holder() : nil }
+            })
+            guarded.add(middleware: IsAuthenticatedMiddleware<Context>())
+        }
+        guarded.get("metrics") { _, _ -> Response in
+            var text: [UInt8] = []
+            registry.emit(into: &text)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
         if let ingest {
-            router.post("v1/records") { request, _ -> Response in
+            guarded.post("v1/records") { request, _ -> Response in
                 let body = try await request.body.collect(upTo: RecordIngest.maxBodyBytes)
                 do {
                     let receipt = try await ingest.publish(body: Array(buffer: body))

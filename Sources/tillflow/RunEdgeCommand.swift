@@ -42,6 +42,8 @@ struct RunEdge: ParsableCommand {
     @Option(help: "Keyed partitions processed in parallel (default: number of cores).") var parallelism: Int?
     @Option(help: "Serve the HTTP ingest, /health, /ready and /metrics on HOST:PORT (or PORT, on loopback).") var http: String?
     @Option(help: "Serve /metrics alone on HOST:PORT (or PORT, on loopback).") var metrics: String?
+    @Option(help: "A file holding the bearer token the HTTP endpoints want (or TILLFLOW_HTTP_TOKEN); /health and /ready stay open.")
+    var httpTokenFile: String?
     @OptionGroup var retail: RetailJobOptions
 
     func validate() throws {
@@ -73,6 +75,7 @@ struct RunEdge: ParsableCommand {
         edge.replicas = connection.replicas
         edge.http = http.flatMap(ListenAddress.init)
         edge.metrics = metrics.flatMap(ListenAddress.init)
+        edge.httpToken = try HTTPToken.configured(file: httpTokenFile)
         let stopped = try edge.run(registry: registry, logger: logger)
         if stopped.duringOutage {
             print("run edge: stopped by \(stopped.reason) during a NATS outage, without a final checkpoint: "

@@ -28,6 +28,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
     var lease = DurationArgument(milliseconds: 10_000)
     @Option(help: "Serve /metrics (and /health) on HOST:PORT (or PORT, on loopback).") var metrics: String?
+    @Option(help: "A file holding the bearer token /metrics wants (or TILLFLOW_HTTP_TOKEN).") var httpTokenFile: String?
 
     func validate() throws {
         guard lease.milliseconds >= 1_000, lease.milliseconds % 1_000 == 0 else {
@@ -55,7 +56,8 @@ struct WorkerCommand: ParsableCommand {
         let nc = try blockingWait { [options] in try await NATSConnection.connect(options) }
         NodeMetrics.connected.record(1)
         defer { try? blockingWait { await nc.close() } }
-        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: registry, logger: logger) }
+        let token = try HTTPToken.configured(file: httpTokenFile)
+        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: registry, token: token, logger: logger) }
         defer { if let endpoint { try? blockingWait { await endpoint.stop() } } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds

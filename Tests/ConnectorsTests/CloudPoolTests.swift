@@ -114,7 +114,7 @@ import Testing
                 NATSRequest(s.subject($0), payload: s.lines[$0 - 1].bytes)
             })
         }
-        let metricsPort = try HubCluster.freePort()
+        let metricsPort = try HTTPIngestTests.freePort()
         var workers: [Process] = []
         for n in 1 ... 2 {
             workers.append(try launch(["worker", "--nats", cluster.urls, "--replicas", "3", "--state-dir", "\(s.directory)/worker-\(n)",

@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Sends a request with curl: the status and the body of the reply.
-    static func http(_ method: String, _ url: String, body: [UInt8]? = nil) throws -> (status: Int, body: String) {
+    static func http(_ method: String, _ url: String, body: [UInt8]? = nil, token: String? = nil) throws -> (status: Int, body: String) {
         let directory = NSTemporaryDirectory() + "tillflow-http-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -35,6 +35,7 @@ import Testing
             _ = FileManager.default.createFile(atPath: directory + "/body", contents: Data(body))
             arguments += ["--data-binary", "@" + directory + "/body", "-H", "Content-Type: application/x-ndjson"]
         }
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         curl.arguments = arguments
@@ -45,6 +46,41 @@ import Testing
         curl.waitUntilExit()
         let reply = FileManager.default.contents(atPath: directory + "/reply") ?? Data()
         return (Int(code) ?? 0, String(decoding: reply, as: UTF8.self))
+    }
+
+    /// With a token configured, the ingest and the metrics want it; the probes do not.
+    @Test func withATokenTheIngestAndTheMetricsWantItAndTheProbesDoNot() async throws {
+        let server = try NATSServer(); defer { server.stop() }
+        let directory = NSTemporaryDirectory() + "tillflow-token-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let token = "t0k-\(UInt64.random(in: 0 ... .max))"
+        try (token + "\n").write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        let (port, metricsPort) = (try Self.freePort(), try Self.freePort())
+        let base = "http://127.0.0.1:\(port)"
+        let node = try launch(["run", "edge", "--nats", server.url, "--node", "store-0001", "--state-dir", directory + "/state",
+                               "--clock-interval", "0s", "--http", "\(port)", "--metrics", "\(metricsPort)",
+                               "--http-token-file", directory + "/token"])
+        defer { if node.isRunning { kill(node.processIdentifier, SIGKILL); node.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(30)
+        while (try? Self.http("GET", base + "/ready"))?.status != 200 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try Self.http("GET", base + "/health").status == 200)
+        #expect(try Self.http("GET", base + "/ready").status == 200)
+        let line = Array(#"{"tx_id":"t-1","store_id":"store-0001"}"#.utf8) + [10]
+        #expect(try Self.http("POST", base + "/v1/records", body: line).status == 401)
+        #expect(try Self.http("POST", base + "/v1/records", body: line, token: token + "x").status == 401)
+        #expect(try Self.http("POST", base + "/v1/records", body: line, token: String(token.dropLast())).status == 401)
+        #expect(try Self.http("POST", base + "/v1/records", body: line, token: token).status == 202)
+        for metrics in [base + "/metrics", "http://127.0.0.1:\(metricsPort)/metrics"] {
+            #expect(try Self.http("GET", metrics).status == 401)
+            let scraped = try Self.http("GET", metrics, token: token)
+            #expect(scraped.status == 200 && scraped.body.contains("tillflow_records_in_total"), "\(metrics)")
+        }
+        let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
+        #expect(try await JetStream(nc).streamInfo("TILLFLOW_IN").state.messages == 1, "only the admitted body was published")
+        await nc.close()
     }
 
     struct Receipt: Decodable, Equatable {

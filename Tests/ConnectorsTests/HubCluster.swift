@@ -12,7 +12,7 @@ struct HubCluster {
     var urls: String { servers.map(\.url).joined(separator: ",") }
 
     init() async throws {
-        let routePorts = try (1 ... 3).map { _ in try Self.freePort() }
+        let routePorts = try (1 ... 3).map { _ in try HTTPIngestTests.freePort() }
         let routes = routePorts.map { "nats-route://127.0.0.1:\($0)" }
         var servers: [NATSServer] = []
         for n in 1 ... 3 {
@@ -38,23 +38,6 @@ struct HubCluster {
             }
         }
         throw NATSError.timeout("the hub cluster did not elect a JetStream leader within 30 s")
-    }
-
-    /// A loopback port nobody listens on now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        guard bound else { throw NATSError.cannotConnect("no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Stops every server and removes their files.

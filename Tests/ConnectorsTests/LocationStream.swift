@@ -57,7 +57,7 @@ struct LocationStream {
     func replayed(_ location: String) throws -> [String: String] {
         let sequences = lines.indices.filter { lines[$0].location == location }.map { $0 + 1 }
         let file = directory + "/\(location).jsonl"
-        FileManager.default.createFile(atPath: file, contents: Data(sequences.flatMap { lines[$0 - 1].bytes + [10] }))
+        _ = FileManager.default.createFile(atPath: file, contents: Data(sequences.flatMap { lines[$0 - 1].bytes + [10] }))
         var settings = RunSettings(outputDirectory: directory + "/replay/" + location)
         settings.stateDirectory = directory + "/replay-state/" + location
         settings.backend = .memory

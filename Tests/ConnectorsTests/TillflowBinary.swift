@@ -15,7 +15,7 @@ func launch(_ arguments: [String], log: String? = nil) throws -> Process {
     process.arguments = arguments
     process.standardOutput = Pipe()
     if let log {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
     } else {
         process.standardError = Pipe()
