@@ -185,7 +185,7 @@ public final class NATSConnection: Sendable {
     /// makes it the connection's once the PONG comes.
     func confirm(channel: any Channel, info: ServerInfo, pong: EventLoopPromise<Void>) async throws {
         var out = channel.allocator.buffer(capacity: 256)
-        out.writeString("CONNECT " + connectJSON() + "\r\n")
+        out.writeString("CONNECT " + connectJSON(nonce: info.nonce) + "\r\n")
         let resend: ByteBuffer = state.withLockedValue { s in
             for (sid, sub) in s.subscriptions.sorted(by: { $0.key < $1.key }) {
                 Self.writeSub(sub.subject, queue: sub.queueGroup, sid: sid, into: &out)
@@ -213,12 +213,13 @@ public final class NATSConnection: Sendable {
         if resend.readableBytes > 0 { channel.writeAndFlush(resend, promise: nil) }
     }
 
-    func connectJSON() -> String {
+    func connectJSON(nonce: String?) -> String {
         var fields: [String: Any] = ["verbose": false, "pedantic": false, "headers": true, "no_responders": true,
                                      "protocol": 1, "lang": "swift", "version": "0.1", "name": options.name, "echo": true]
         if let user = options.user { fields["user"] = user }
         if let password = options.password { fields["pass"] = password }
         if let token = options.token { fields["auth_token"] = token }
+        for (key, value) in options.credentials?.connectFields(nonce: nonce) ?? [:] { fields[key] = value }
         let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -8,6 +8,8 @@ public struct NATSConnectionOptions: Sendable {
     public var user: String?
     public var password: String?
     public var token: String?
+    /// A user's NKey (and JWT): signs the server's nonce (`NATSCredentials`).
+    public var credentials: NATSCredentials?
     /// CA certificates (PEM) that a server's TLS certificate must chain to; `nil`: the
     /// system's. TLS is used with every server when this is set, with a `tls://` server,
     /// and with a server whose INFO requires it; the certificate must name the host

@@ -10,6 +10,8 @@ public enum NATSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A payload (with its headers) above the server's `max_payload`: never sent.
     case payloadTooLarge(size: Int, limit: Int)
     case invalidSubject(String)
+    /// A credentials file or NKey seed that does not read.
+    case invalidCredentials(String)
     case invalidHeader(String)
     /// A request that nobody subscribes to (status 503).
     case noResponders(String)
@@ -24,6 +26,7 @@ public enum NATSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .protocolViolation(let detail): "NATS protocol violation: \(detail)"
         case .payloadTooLarge(let size, let limit): "a NATS message of \(size) bytes is over the server's max_payload of \(limit)"
         case .invalidSubject(let subject): "not a valid NATS subject: '\(subject)'"
+        case .invalidCredentials(let detail): "invalid NATS credentials: \(detail)"
         case .invalidHeader(let name): "not a valid NATS header: '\(name)'"
         case .noResponders(let subject): "no responders on \(subject)"
         case .timeout(let what): "timed out: \(what)"

@@ -56,10 +56,11 @@ public final class NATSServer: @unchecked Sendable {
                                        "--ports_file_dir", directory + "/ports"] + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        FileManager.default.createFile(atPath: directory + "/server.log", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: directory + "/server.log")
         try process.run()
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+        while Date() < deadline && process.isRunning {
             if let name = try? FileManager.default.contentsOfDirectory(atPath: directory + "/ports").first(where: { $0.hasSuffix(".ports") }),
                let data = FileManager.default.contents(atPath: directory + "/ports/" + name),
                let ports = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -70,7 +71,8 @@ public final class NATSServer: @unchecked Sendable {
             }
             usleep(20_000)
         }
-        throw ServerError("nats-server did not start within 10 s")
+        let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+        throw ServerError("nats-server did not start: " + log.split(separator: "\n").suffix(3).joined(separator: " | "))
     }
 
     /// Stops the server (SIGTERM) and waits for it; the directory stays for `restart()`.

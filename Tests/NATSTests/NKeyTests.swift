@@ -1,0 +1,146 @@
+import Foundation
+@testable import NATS
+import NATSTestSupport
+import Testing
+
+/// NKeys and credentials: encoded as NATS's tools encode them, and accepted by a real
+/// nats-server, which checks the nonce's signature and then the user's permissions.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct NKeyTests {
+    /// The user of the NATS documentation's NKey example: its seed gives its public key.
+    @Test func theDocumentedSeedGivesTheDocumentedPublicKey() throws {
+        let key = try NKey(seed: "SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY")
+        #expect(key.kind == .user)
+        #expect(key.publicKey == "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4")
+        #expect(key.seed == "SUACSSL3UAHUDXKFSNVUZRF5UHPMWZ6BFDTJ7M6USDXIEDNPPQYYYCU3VY")
+    }
+
+    @Test func seedsOfEveryKindRoundTripAndBrokenOnesAreRefused() throws {
+        for kind in [NKey.Kind.user, .account, .operator] {
+            let key = NKey(random: kind)
+            let again = try NKey(seed: key.seed)
+            #expect(again.kind == kind && again.publicKey == key.publicKey)
+            #expect(key.seed.first == "S" && key.publicKey.count == 56)
+        }
+        let seed = NKey(random: .user).seed
+        var broken = Array(seed)
+        broken[10] = broken[10] == "A" ? "B" : "A"
+        #expect(throws: NATSError.self) { try NKey(seed: String(broken)) }  // the checksum no longer holds
+        #expect(throws: NATSError.self) { try NKey(seed: "not a seed") }
+        #expect(throws: NATSError.self) { try NKey(seed: NKey(random: .user).publicKey) }  // a public key is no seed
+    }
+
+    /// A server whose users are NKeys: a store's key may publish its own records only.
+    @Test func aStoresNKeyConnectsAndMayPublishItsOwnRecordsOnly() async throws {
+        let store = NKey(random: .user), stranger = NKey(random: .user)
+        let directory = NSTemporaryDirectory() + "tillflow-nkey-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        jetstream { store_dir: "\(directory)/js" }
+        authorization {
+          users = [
+            { nkey: \(store.publicKey), permissions: {
+                publish: { allow: ["tillflow.in.store-0001.>", "$JS.API.STREAM.INFO.TILLFLOW_IN"] }
+                subscribe: { allow: ["_INBOX.>"] } } }
+            { user: admin, password: admin }
+          ]
+        }
+        """.write(toFile: directory + "/server.conf", atomically: true, encoding: .utf8)
+        let server = try NATSServer(configuration: directory + "/server.conf"); defer { server.stop() }
+        var admin = NATSConnectionOptions(url: server.url)
+        (admin.user, admin.password) = ("admin", "admin")
+        let adminConnection = try await NATSConnection.connect(admin)
+        _ = try await JetStream(adminConnection).createStream(StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"]))
+
+        try "-----BEGIN USER NKEY SEED-----\n\(store.seed)\n------END USER NKEY SEED------\n"
+            .write(toFile: directory + "/store.nk", atomically: true, encoding: .utf8)
+        var options = NATSConnectionOptions(url: server.url)
+        options.credentials = try NATSCredentials(file: directory + "/store.nk")
+        let nc = try await NATSConnection.connect(options)
+        let js = JetStream(nc, timeout: .seconds(2))
+        let ack = try await js.publish("tillflow.in.store-0001.pos", payload: Array("{}".utf8))
+        #expect(ack.seq == 1)
+        await #expect(throws: NATSError.self) { try await js.publish("tillflow.in.store-0002.pos", payload: Array("{}".utf8)) }
+        #expect(nc.lastServerError?.contains("Permissions Violation") == true, "\(nc.lastServerError ?? "")")
+        #expect(try await JetStream(adminConnection).streamInfo("TILLFLOW_IN").state.messages == 1)
+        await nc.close()
+
+        // A key the server does not know is refused.
+        var unknown = NATSConnectionOptions(url: server.url)
+        unknown.credentials = NATSCredentials(nkey: stranger)
+        unknown.reconnect = false
+        await #expect(throws: NATSError.self) { try await NATSConnection.connect(unknown) }
+        await adminConnection.close()
+    }
+
+    /// A server in operator mode (no users in its configuration, only the operator's and
+    /// the account's JWTs): a store's `.creds` file, its JWT naming what it may publish.
+    @Test func aStoresCredsFileConnectsToAServerInOperatorModeWithTheJWTsPermissions() async throws {
+        let (operatorKey, account, system) = (NKey(random: .operator), NKey(random: .account), NKey(random: .account))
+        let (store, admin) = (NKey(random: .user), NKey(random: .user))
+        let unlimited: [String: Any] = ["subs": -1, "data": -1, "payload": -1, "imports": -1, "exports": -1, "wildcards": true,
+                                        "conn": -1, "leaf": -1, "mem_storage": -1, "disk_storage": -1, "streams": -1, "consumer": -1]
+        let operatorJWT = Self.jwt(of: operatorKey, name: "tillflow-test", ["type": "operator", "version": 2], signedBy: operatorKey)
+        let accountJWT = Self.jwt(of: account, name: "retail", ["type": "account", "version": 2, "limits": unlimited], signedBy: operatorKey)
+        let systemJWT = Self.jwt(of: system, name: "SYS", ["type": "account", "version": 2], signedBy: operatorKey)
+        func userJWT(_ user: NKey, _ name: String, publish: [String]) -> String {
+            Self.jwt(of: user, name: name, ["type": "user", "version": 2, "subs": -1, "data": -1, "payload": -1,
+                                            "pub": ["allow": publish], "sub": ["allow": ["_INBOX.>"]]], signedBy: account)
+        }
+        let directory = NSTemporaryDirectory() + "tillflow-creds-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        operator: \(operatorJWT)
+        system_account: \(system.publicKey)
+        resolver: MEMORY
+        resolver_preload: { \(account.publicKey): \(accountJWT), \(system.publicKey): \(systemJWT) }
+        jetstream { store_dir: "\(directory)/js" }
+        """.write(toFile: directory + "/server.conf", atomically: true, encoding: .utf8)
+        let server = try NATSServer(configuration: directory + "/server.conf"); defer { server.stop() }
+        func creds(_ jwt: String, _ key: NKey) -> String {
+            "-----BEGIN NATS USER JWT-----\n\(jwt)\n------END NATS USER JWT------\n\n"
+                + "************************* IMPORTANT *************************\n"
+                + "-----BEGIN USER NKEY SEED-----\n\(key.seed)\n------END USER NKEY SEED------\n"
+        }
+        try creds(userJWT(admin, "admin", publish: [">"]), admin).write(toFile: directory + "/admin.creds", atomically: true, encoding: .utf8)
+        try creds(userJWT(store, "store-0001", publish: ["tillflow.in.store-0001.>"]), store)
+            .write(toFile: directory + "/store.creds", atomically: true, encoding: .utf8)
+
+        var adminOptions = NATSConnectionOptions(url: server.url)
+        adminOptions.credentials = try NATSCredentials(file: directory + "/admin.creds")
+        let adminConnection = try await NATSConnection.connect(adminOptions)
+        _ = try await JetStream(adminConnection).createStream(StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"]))
+
+        var options = NATSConnectionOptions(url: server.url)
+        options.credentials = try NATSCredentials(file: directory + "/store.creds")
+        #expect(options.credentials?.jwt != nil)
+        let nc = try await NATSConnection.connect(options)
+        let js = JetStream(nc, timeout: .seconds(2))
+        #expect(try await js.publish("tillflow.in.store-0001.pos", payload: Array("{}".utf8)).seq == 1)
+        await #expect(throws: NATSError.self) { try await js.publish("tillflow.in.store-0002.pos", payload: Array("{}".utf8)) }
+        #expect(nc.lastServerError?.contains("Permissions Violation") == true, "\(nc.lastServerError ?? "")")
+        #expect(try await JetStream(adminConnection).streamInfo("TILLFLOW_IN").state.messages == 1)
+        await nc.close()
+
+        // The store's JWT with another user's seed: the signature does not match.
+        try creds(userJWT(store, "store-0001", publish: [">"]), NKey(random: .user))
+            .write(toFile: directory + "/forged.creds", atomically: true, encoding: .utf8)
+        var forged = NATSConnectionOptions(url: server.url)
+        forged.credentials = try NATSCredentials(file: directory + "/forged.creds")
+        forged.reconnect = false
+        await #expect(throws: NATSError.self) { try await NATSConnection.connect(forged) }
+        await adminConnection.close()
+    }
+
+    /// A JWT as NATS's tools issue them (test-only: Tillflow reads JWTs, it issues none).
+    static func jwt(of subject: NKey, name: String, _ nats: [String: Any], signedBy issuer: NKey) -> String {
+        let claims: [String: Any] = ["jti": UUID().uuidString.replacingOccurrences(of: "-", with: ""), "iat": Int(Date().timeIntervalSince1970),
+                                     "iss": issuer.publicKey, "sub": subject.publicKey, "name": name, "nats": nats]
+        func part(_ object: Any) -> String {
+            NATSCredentials.base64URL(Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
+        }
+        let signed = part(["typ": "JWT", "alg": "ed25519-nkey"]) + "." + part(claims)
+        return signed + "." + NATSCredentials.base64URL(issuer.sign(Array(signed.utf8)))
+    }
+}
