@@ -13,9 +13,14 @@ struct StoresCommand: ParsableCommand {
         commandName: "stores", abstract: "On the hub: source the stores' TILLFLOW_IN streams through their leaf nodes.",
         subcommands: [Add.self, Remove.self, List.self])
 
-    /// The source of store `name`'s `TILLFLOW_IN`, through its domain's API.
+    /// The source of store `name`'s `TILLFLOW_IN`, through its domain's API: its own
+    /// location's subjects and location `_`'s (lines without a valid location), nothing
+    /// else. The filter is the hub's, out of the store's reach: a store's box, stolen or
+    /// misconfigured, cannot bring another location's records into the cloud, whatever
+    /// it stores in its own stream.
     static func source(_ name: String) -> [String: Any] {
-        ["name": "TILLFLOW_IN", "external": ["api": "$JS.\(name).API", "deliver": ""]]
+        ["name": "TILLFLOW_IN", "external": ["api": "$JS.\(name).API", "deliver": ""],
+         "subject_transforms": [["src": "tillflow.in.\(name).>", "dest": ""], ["src": "tillflow.in._.>", "dest": ""]]]
     }
 
     /// Whether a source (as the API writes it) is the store `name`'s.
@@ -44,8 +49,14 @@ struct StoresCommand: ParsableCommand {
             let answer = try withJetStream(connection) { js in
                 try await TillflowStreams.ensure(js)
                 var sources = try await js.sources(of: "TILLFLOW_IN")
-                if sources.contains(where: { StoresCommand.isSource($0, of: name) }) {
-                    return "stores add: \(name) is sourced already; nothing changed"
+                if let existing = sources.firstIndex(where: { StoresCommand.isSource($0, of: name) }) {
+                    guard sources[existing]["subject_transforms"] == nil else {
+                        return "stores add: \(name) is sourced already; nothing changed"
+                    }
+                    // Sourced by an earlier build, whole: from now on its own subjects only.
+                    sources[existing] = StoresCommand.source(name)
+                    try await js.setSources(of: "TILLFLOW_IN", sources)
+                    return "stores add: \(name) was sourced whole; now its own subjects and _ only"
                 }
                 sources.append(StoresCommand.source(name))
                 try await js.setSources(of: "TILLFLOW_IN", sources)

@@ -25,13 +25,20 @@ import Testing
         for n in 1 ... 50 {
             _ = try await atHub.publish("tillflow.in.wh-01.inventory", payload: Array("{\"event_id\":\"e\(n)\"}".utf8))
         }
+        // The store's stream also holds a line without a valid location, which the cloud
+        // dead-letters under `_`, and one of another store, which never leaves the store.
+        _ = try await atStore.publish("tillflow.in._.pos", payload: Array("not json".utf8))
+        _ = try await atStore.publish("tillflow.in.store-0002.pos", payload: Array("{\"tx_id\":\"forged\"}".utf8))
         let deadline = Date().addingTimeInterval(60)
-        while try await count(atHub) < 250 && Date() < deadline {
+        while try await count(atHub) < 251 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         try await Task.sleep(for: .seconds(1))  // long enough for a second copy to show
-        #expect(try await count(atHub) == 250, "every store record once, and the hub's own")
-        #expect(try await count(atStore) == 200, "the hub's publishes never reach the store")
+        #expect(try await count(atHub) == 251, "every store record once, and the hub's own")
+        #expect(try await atHub.directGetLast(stream: "TILLFLOW_IN", subject: "tillflow.in.store-0002.pos") == nil,
+                "another store's subject is not sourced from this store")
+        #expect(try await atHub.directGetLast(stream: "TILLFLOW_IN", subject: "tillflow.in._.pos") != nil)
+        #expect(try await count(atStore) == 202, "the hub's publishes never reach the store")
 
         let listed = finished(try launch(["stores", "list", "--nats", hub.url]))
         #expect(listed.stdout.contains("store-0001  lag 0 messages"), "\(listed.stdout)\(listed.stderr)")
