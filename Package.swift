@@ -95,6 +95,15 @@ let package = Package(
                            .product(name: "Prometheus", package: "swift-prometheus"),
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: optimized),
+        // What each parser that meets outside bytes must keep, for the libFuzzer targets
+        // (`make fuzz`) and for the corpus test in `make test`.
+        .target(name: "FuzzProperties", dependencies: ["Dataflow", "Jobs"], swiftSettings: optimized),
+        .executableTarget(name: "fuzz-pos-json", dependencies: ["FuzzProperties"], path: "Fuzz/fuzz-pos-json"),
+        .executableTarget(name: "fuzz-pos-csv", dependencies: ["FuzzProperties"], path: "Fuzz/fuzz-pos-csv"),
+        .executableTarget(name: "fuzz-inventory", dependencies: ["FuzzProperties"], path: "Fuzz/fuzz-inventory"),
+        .executableTarget(name: "fuzz-clock-mark", dependencies: ["FuzzProperties"], path: "Fuzz/fuzz-clock-mark"),
+        .executableTarget(name: "fuzz-ingest-lines", dependencies: ["FuzzProperties"], path: "Fuzz/fuzz-ingest-lines"),
+        .executableTarget(name: "fuzz-nats-protocol", dependencies: ["NATS"], path: "Fuzz/fuzz-nats-protocol"),
         .executableTarget(
             name: "example-big-baskets",
             dependencies: ["Dataflow", "Operators", "Jobs", "JobCommands",
@@ -104,6 +113,7 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators"]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
         .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzProperties", "NATS"], path: "Tests/FuzzCorpusTests"),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "CloudPool", "Jobs", "Generators", "NATSTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],

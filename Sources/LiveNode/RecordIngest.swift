@@ -1,3 +1,4 @@
+import Dataflow
 import Connectors
 import NATS
 
@@ -46,11 +47,7 @@ public struct RecordIngest: Sendable {
     }
 
     /// The lines of a body, as a file's lines would be cut.
-    public static func lines(of body: [UInt8]) -> [ArraySlice<UInt8>] {
-        var lines = body.split(separator: 10, omittingEmptySubsequences: false)
-        if lines.count > 1, lines.last!.isEmpty { lines.removeLast() }
-        return lines
-    }
+    public static func lines(of body: [UInt8]) -> [ArraySlice<UInt8>] { InputLines.of(body) }
 
     /// Publishes every line of `body`, or none when one cannot be published at all.
     public func publish(body: [UInt8]) async throws(Refusal) -> Receipt {

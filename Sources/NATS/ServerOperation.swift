@@ -39,6 +39,8 @@ struct ServerOperationDecoder: ByteToMessageDecoder {
             if view.count > maxControlLine { throw .protocolViolation("a control line longer than \(maxControlLine) bytes") }
             return nil
         }
+        // Refused whether its end came in the same read or a later one.
+        if lineEnd - view.startIndex > maxControlLine { throw .protocolViolation("a control line longer than \(maxControlLine) bytes") }
         let line = view[view.startIndex ..< lineEnd]
         let lineLength = lineEnd - view.startIndex + 2
         let verb = Self.verb(of: line)

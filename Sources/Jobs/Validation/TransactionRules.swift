@@ -32,15 +32,15 @@ enum ItemField: Int, CaseIterable {
 }
 
 /// The limits of spec sections 0 and 1, and the detail texts that name them.
-enum TransactionRules {
+public enum TransactionRules {
     /// A line longer than this (its `\n` not counted) is `too_large`.
     static let maxLineBytes = 1_048_576
     /// Code points of `tx_id`, `store_id`, `terminal_id`, `sku`.
     static let identifierLength = 1 ... 64
     /// Event times, epoch ms: [2000-01-01T00:00:00Z, 2100-01-01T00:00:00Z).
-    static let eventTimes: Range<Int64> = 946_684_800_000 ..< 4_102_444_800_000
-    static let itemCount = 1 ... 1000
-    static let quantity: ClosedRange<Int64> = 1 ... 10_000
+    public static let eventTimes: Range<Int64> = 946_684_800_000 ..< 4_102_444_800_000
+    public static let itemCount = 1 ... 1000
+    public static let quantity: ClosedRange<Int64> = 1 ... 10_000
 
     /// What the scanner checks for duplicates and records: the transaction's members,
     /// and the members of each element of `items`.
