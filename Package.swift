@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Generators"]),
         .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzProperties", "NATS"], path: "Tests/FuzzCorpusTests"),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "CloudPool", "Jobs", "Generators", "NATSTestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "LiveNode", "CloudPool", "Jobs", "Generators", "NATSTestSupport",
+                                                        .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Jobs", "Generators", "tillflow"]),
     ],
     swiftLanguageModes: [.v5]

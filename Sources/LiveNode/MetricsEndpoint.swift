@@ -2,17 +2,18 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// `/metrics` and `/health` (`NodeHTTP`) served beside work that is not a service of a
-/// group, such as the worker's loop on the main thread: started at once, stopped
-/// gracefully (requests in flight answered) by `stop()`.
+/// `/metrics`, `/health` and, given a readiness, `/ready` (`NodeHTTP`) served beside
+/// work that is not a service of a group, such as the worker's loop on the main thread:
+/// started at once, stopped gracefully (requests in flight answered) by `stop()`.
 public final class MetricsEndpoint: Sendable {
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    public init(at address: ListenAddress, registry: PrometheusCollectorRegistry, token: HTTPToken?, logger: Logger) {
+    public init(at address: ListenAddress, registry: PrometheusCollectorRegistry, readiness: (any Readiness)? = nil,
+                token: HTTPToken?, logger: Logger) {
         var groupLogger = logger
         groupLogger.logLevel = .warning
-        let application = NodeHTTP.application(at: address, ingest: nil, readiness: nil, registry: registry, token: token,
+        let application = NodeHTTP.application(at: address, ingest: nil, readiness: readiness, registry: registry, token: token,
                                                logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: application)], logger: groupLogger))
         self.group = group

@@ -24,7 +24,7 @@ public enum NodeHTTP {
 
     /// The application serving every endpoint, or only `/metrics` and `/health` when
     /// `ingest` and `readiness` are nil.
-    public static func application(at address: ListenAddress, ingest: RecordIngest?, readiness: NodeReadiness?,
+    public static func application(at address: ListenAddress, ingest: RecordIngest?, readiness: (any Readiness)?,
                                    registry: PrometheusCollectorRegistry, token: HTTPToken? = nil,
                                    logger: Logger) -> some ApplicationProtocol {
         let router = Router(context: Context.self)

@@ -27,7 +27,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Local scratch for the partitions' state.") var stateDir = "tillflow-worker"
     @Option(help: "How long a partition stays with a worker that stops renewing its lease (whole seconds).")
     var lease = DurationArgument(milliseconds: 10_000)
-    @Option(help: "Serve /metrics (and /health) on HOST:PORT (or PORT, on loopback).") var metrics: String?
+    @Option(help: "Serve /metrics, /health and /ready on HOST:PORT (or PORT, on loopback).") var metrics: String?
     @Option(help: "A file holding the bearer token /metrics wants (or TILLFLOW_HTTP_TOKEN).") var httpTokenFile: String?
 
     func validate() throws {
@@ -43,27 +43,35 @@ struct WorkerCommand: ParsableCommand {
         let logger = Logger(label: "tillflow.worker")
         StopSignal.install()
         var options = try connection.options()
+        let readiness = WorkerReadiness()
         options.onConnectionChange = { change in
             switch change {
             case .lost:
+                readiness.connected(false)
                 NodeMetrics.connected.record(0)
                 logger.warning("NATS connection lost; reconnecting")
             case let .restored(server):
+                readiness.connected(true)
                 NodeMetrics.connected.record(1)
                 logger.info("NATS connection restored", metadata: ["server": "\(server)"])
             }
         }
         let nc = try blockingWait { [options] in try await NATSConnection.connect(options) }
         NodeMetrics.connected.record(1)
+        readiness.connected(true)
         defer { try? blockingWait { await nc.close() } }
         let token = try HTTPToken.configured(file: httpTokenFile)
-        let endpoint = metrics.flatMap(ListenAddress.init).map { MetricsEndpoint(at: $0, registry: registry, token: token, logger: logger) }
+        let endpoint = metrics.flatMap(ListenAddress.init).map {
+            MetricsEndpoint(at: $0, registry: registry, readiness: readiness, token: token, logger: logger)
+        }
         defer { if let endpoint { try? blockingWait { await endpoint.stop() } } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds
         settings.stateDirectory = stateDir
         let worker = try Worker.join(connection.jetStream(nc), settings: settings, logger: logger)
+        readiness.member(true)
         try worker.run { StopSignal.received != nil }
+        readiness.member(false)
         let signal = StopSignal.received == SIGINT ? "SIGINT" : "SIGTERM"
         print("worker: stopped by \(signal); its partitions handed back")
     }

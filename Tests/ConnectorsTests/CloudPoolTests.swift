@@ -140,6 +140,7 @@ import Testing
                        #"tillflow_input_lag_messages{job_name="cloud",partition=""#, "tillflow_checkpoint_duration_seconds_bucket{"] {
             #expect(metrics.contains(series), "\(series) in \(metrics)")
         }
+        #expect(try HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/ready").status == 200, "a member of the pool is ready")
         let lint = try Promtool.checkMetrics(metrics)
         #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
         cluster.servers[0].kill()  // the server every client connected to first
