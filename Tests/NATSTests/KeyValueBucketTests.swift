@@ -39,11 +39,13 @@ import Testing
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let kv = try await KeyValueBucket.open(JetStream(nc), name: "TILLFLOW_LEASES_TEST", allowsTTL: true)
-        var kept = try await kv.create("kept", Array("w1".utf8), ttl: .seconds(1))
+        // Renewed every half second, a value of 3 s stays even on a loaded machine; one of
+        // 1 s, never renewed, is gone after the 2 s of renewals.
+        var kept = try await kv.create("kept", Array("w1".utf8), ttl: .seconds(3))
         let lapsing = try await kv.create("lapsing", Array("w1".utf8), ttl: .seconds(1))
         for _ in 0 ..< 4 {
             try await Task.sleep(for: .milliseconds(500))
-            kept = try await kv.update("kept", Array("w1".utf8), revision: kept, ttl: .seconds(1))
+            kept = try await kv.update("kept", Array("w1".utf8), revision: kept, ttl: .seconds(3))
         }
         #expect(try await kv.get("kept")?.value == Array("w1".utf8))
         #expect(try await kv.get("lapsing") == nil)
