@@ -20,10 +20,12 @@ public struct NATSCredentials: Sendable {
             throw .invalidCredentials("cannot read the file")
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // A marker line is dashes around `BEGIN …`; a block's content is the line after it
+        // (a JWT or a seed may hold any letters, `END` or `BEGIN` among them).
+        func isMarker(_ line: String, _ word: String) -> Bool { line.hasPrefix("-") && line.contains(word) }
         func block(_ marker: String) -> String? {
-            guard let begin = lines.firstIndex(where: { $0.contains("BEGIN") && $0.contains(marker) }), begin + 1 < lines.count else {
-                return nil
-            }
+            guard let begin = lines.firstIndex(where: { isMarker($0, "BEGIN") && $0.contains(marker) }), begin + 1 < lines.count,
+                  !lines[begin + 1].hasPrefix("-") else { return nil }
             return lines[begin + 1]
         }
         let seed = block("SEED") ?? (lines.count == 1 ? lines[0] : nil)
@@ -31,7 +33,7 @@ public struct NATSCredentials: Sendable {
         nkey = try NKey(seed: seed)
         guard nkey.kind == .user else { throw .invalidCredentials("the seed is not a user's (SU…)") }
         jwt = block("JWT")
-        if lines.contains(where: { $0.contains("BEGIN") && $0.contains("JWT") }), jwt == nil || jwt!.contains("END") {
+        if jwt == nil, lines.contains(where: { isMarker($0, "BEGIN") && $0.contains("JWT") }) {
             throw .invalidCredentials("an empty JWT block")
         }
     }

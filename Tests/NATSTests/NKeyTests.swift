@@ -29,6 +29,22 @@ import Testing
         #expect(throws: NATSError.self) { try NKey(seed: NKey(random: .user).publicKey) }  // a public key is no seed
     }
 
+    /// A JWT may hold any base64url letters, `END` and `BEGIN` among them (CI once made
+    /// one that did): only dashed lines are markers.
+    @Test func aCredsFileIsReadByItsMarkerLinesWhateverTheJWTHolds() throws {
+        let key = NKey(random: .user)
+        let path = NSTemporaryDirectory() + "tillflow-" + UUID().uuidString + ".creds"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let jwt = "eyJ0eXAiOiJKV1QiENDBEGIN.eyJzdWIiOiJVQUJDIn0.c2lnENDbmF0dXJl"
+        try "-----BEGIN NATS USER JWT-----\n\(jwt)\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n\(key.seed)\n------END USER NKEY SEED------\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try NATSCredentials(file: path)
+        #expect(read.jwt == jwt && read.nkey.publicKey == key.publicKey)
+        try "-----BEGIN NATS USER JWT-----\n------END NATS USER JWT------\n-----BEGIN USER NKEY SEED-----\n\(key.seed)\n------END USER NKEY SEED------\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: NATSError.invalidCredentials("an empty JWT block")) { try NATSCredentials(file: path) }
+    }
+
     /// A server whose users are NKeys: a store's key may publish its own records only.
     @Test func aStoresNKeyConnectsAndMayPublishItsOwnRecordsOnly() async throws {
         let store = NKey(random: .user), stranger = NKey(random: .user)
