@@ -53,6 +53,12 @@ public final class Worker: @unchecked Sendable {
 
     public static func join(_ js: JetStream, settings: Settings, logger: Logger,
                             nowMs: @escaping @Sendable () -> Int64 = { SystemClock.wallMs() }) throws -> Worker {
+        // Rows kept by the connection for its next server would overtake the rows the
+        // outputs send again, in order, after a reconnection (seen on a hub cluster
+        // losing a server): the outputs must be the only ones to send rows again.
+        guard js.connection.reconnectBufferBytes == 0 else {
+            throw WorkerSetupError("a worker's NATS connection must keep no publishes for reconnection (reconnectBufferBytes 0)")
+        }
         let buckets = try blockingWait {
             (try await KeyValueBucket.open(js, name: "TILLFLOW_JOBS"),
              try await KeyValueBucket.open(js, name: "TILLFLOW_WORKERS", allowsTTL: true),

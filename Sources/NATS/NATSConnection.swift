@@ -69,6 +69,9 @@ public final class NATSConnection: Sendable {
     /// What the server said of itself when this connection was (re)made.
     public var serverInfo: ServerInfo? { state.withLockedValue { $0.info } }
 
+    /// Bytes of publishes kept for the next connection while none is up (the options').
+    public var reconnectBufferBytes: Int { options.reconnectBufferBytes }
+
     /// Whether a connection to a server is up now.
     public var isConnected: Bool { state.withLockedValue { $0.channel != nil } }
 

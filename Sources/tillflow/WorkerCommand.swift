@@ -43,6 +43,10 @@ struct WorkerCommand: ParsableCommand {
         let logger = Logger(label: "tillflow.worker")
         StopSignal.install()
         var options = try connection.options()
+        // The partitions' outputs keep their rows in order across reconnections themselves:
+        // a row left unwritten by a lost connection must not go out ahead of the rows
+        // they send again (Worker.join refuses a connection that would keep it).
+        options.reconnectBufferBytes = 0
         let readiness = WorkerReadiness()
         options.onConnectionChange = { change in
             switch change {
