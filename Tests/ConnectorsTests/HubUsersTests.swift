@@ -34,6 +34,7 @@ import Testing
         func connect(_ role: String) async throws -> NATSConnection {
             var options = NATSConnectionOptions(url: server.url)
             (options.user, options.password) = (role, passwords[role])
+            options.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
             return try await NATSConnection.connect(options)
         }
         func login(_ role: String) -> [String] { ["--nats", server.url, "--user", role, "--password-file", "\(files)/\(role).password"] }
