@@ -8,7 +8,7 @@ import Testing
 /// A hub and a store's leaf node, started from `deploy/nats/`'s configurations, and
 /// `tillflow stores`: the hub's `TILLFLOW_IN` holds every record the store stored, once,
 /// and its own publishes, which never reach the store.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct StoresTests {
+@Suite(.serialized, .timeLimit(.minutes(4))) struct StoresTests {
     func count(_ js: JetStream) async throws -> UInt64 { try await js.streamInfo("TILLFLOW_IN").state.messages }
 
     @Test func theHubSourcesTheStoresRecordsOnceAndKeepsItsOwnApart() async throws {
