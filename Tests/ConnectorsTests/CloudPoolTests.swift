@@ -44,6 +44,8 @@ import Testing
         try await publish(1 ..< returns)
 
         var workers: [Process] = []
+        // A test that fails midway leaves no worker behind.
+        defer { for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
         for n in 1 ... 3 {
             workers.append(try launch(["worker", "--nats", server.url, "--state-dir", "\(s.directory)/worker-\(n)",
                                        "--lease", "3s"], log: "\(s.directory)/worker-\(n).log"))
@@ -116,6 +118,8 @@ import Testing
         }
         let metricsPort = try HTTPIngestTests.freePort()
         var workers: [Process] = []
+        // A test that fails midway leaves no worker behind.
+        defer { for worker in workers where worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
         for n in 1 ... 2 {
             workers.append(try launch(["worker", "--nats", cluster.urls, "--replicas", "3", "--state-dir", "\(s.directory)/worker-\(n)",
                                        "--lease", "5s"] + (n == 1 ? ["--metrics", "\(metricsPort)"] : []),
