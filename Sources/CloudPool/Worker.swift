@@ -37,6 +37,8 @@ public final class Worker: @unchecked Sendable {
     }
     /// The partitions this worker runs, by lease key.
     private var owned: [String: Owned] = [:]
+    /// Parts stopped whose lease could not be deleted: they wait for it to lapse.
+    private var unreleased: Set<String> = []
     private var heartbeatRevision: UInt64?
     private var sourcing: SourcingWatch
     private var lastSourcingCheckMs: Int64 = 0
@@ -91,8 +93,10 @@ public final class Worker: @unchecked Sendable {
     var tickMs: Int64 { min(1_000, max(100, settings.leaseMs / 6)) }
 
     /// Works until `shouldStop` says so, then hands every partition back after a last
-    /// checkpoint and leaves.
-    public func run(shouldStop: () -> Bool) throws {
+    /// checkpoint and leaves. Returns the parts that could not be handed back (not stopped
+    /// in time, or their lease not deleted): those wait for their leases to lapse.
+    @discardableResult
+    public func run(shouldStop: () -> Bool) throws -> [String] {
         logger.info("worker joined the pool")
         while !shouldStop() {
             do {
@@ -116,8 +120,13 @@ public final class Worker: @unchecked Sendable {
             usleep(20_000)
         }
         reapEnded()
+        let lapsing = owned.keys.sorted() + unreleased.sorted()
+        if !lapsing.isEmpty {
+            logger.warning("parts not handed back: their leases lapse", metadata: ["parts": "\(lapsing.joined(separator: ","))"])
+        }
         try? blockingWait { [workers, id] in try await workers.delete(id) }
         logger.info("worker left the pool")
+        return lapsing
     }
 
     /// One round: alive, leases renewed, ended runs put away, partitions balanced.
@@ -210,12 +219,33 @@ public final class Worker: @unchecked Sendable {
                     partitionFailures.increment()
                     logger.error("partition failed", metadata: ["lease": "\(key)", "error": "\(error)"])
                 }
-                let (leases, revision) = (leases, partition.lease.withLockedValue { $0.revision })
-                try? blockingWait { try await leases.delete(key, revision: revision) }
+                if !handBack(key, revision: partition.lease.withLockedValue { $0.revision }) { unreleased.insert(key) }
             case .success(.abandon):
                 leasesLost.increment()
             }
         }
+    }
+
+    /// Deletes a lease this worker holds, so that another takes the part at once. A
+    /// renewal whose answer was lost may have moved the revision on: the lease is read
+    /// again and deleted at its current revision while it still names this worker.
+    /// Returns whether the lease is gone (or another's); false leaves it to lapse.
+    func handBack(_ key: String, revision: UInt64) -> Bool {
+        let (leases, id) = (leases, id)
+        var revision = revision
+        for _ in 0 ..< 3 {
+            do {
+                try blockingWait { try await leases.delete(key, revision: revision) }
+                return true
+            } catch KeyValueError.wrongRevision {
+                guard let entry = try? blockingWait({ try await leases.get(key) }) else { continue }
+                guard String(decoding: entry.value, as: UTF8.self) == id else { return true }
+                revision = entry.revision
+            } catch {
+                logger.warning("lease not handed back; trying again", metadata: ["lease": "\(key)", "error": "\(error)"])
+            }
+        }
+        return false
     }
 
     /// Takes free partitions up to this worker's share and hands back what is over it.

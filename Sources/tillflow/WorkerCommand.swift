@@ -74,9 +74,13 @@ struct WorkerCommand: ParsableCommand {
         settings.stateDirectory = stateDir
         let worker = try Worker.join(connection.jetStream(nc), settings: settings, logger: logger)
         readiness.member(true)
-        try worker.run { StopSignal.received != nil }
+        let lapsing = try worker.run { StopSignal.received != nil }
         readiness.member(false)
         let signal = StopSignal.received == SIGINT ? "SIGINT" : "SIGTERM"
-        print("worker: stopped by \(signal); its partitions handed back")
+        if lapsing.isEmpty {
+            print("worker: stopped by \(signal); its partitions handed back")
+        } else {
+            print("worker: stopped by \(signal); \(lapsing.joined(separator: ", ")) not handed back: their leases lapse")
+        }
     }
 }

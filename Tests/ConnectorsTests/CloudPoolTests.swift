@@ -79,13 +79,15 @@ import Testing
         while try await lastOrdinals(js, subjects) != targets && Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
         }
-        for worker in workers.dropFirst() {
+        for (n, worker) in workers.enumerated().dropFirst() {
             kill(worker.processIdentifier, SIGTERM)
             let stopped = finished(worker)
-            #expect(stopped.status == 0 && stopped.stdout.contains("handed back"), "\(stopped.stdout)")
+            #expect(stopped.status == 0 && stopped.stdout.contains("its partitions handed back"),
+                    "\(stopped.stdout)\(logTail("\(s.directory)/worker-\(n + 1).log"))")
         }
         let status = finished(try launch(["jobs", "status", "cloud", "--nats", server.url]))
-        #expect(status.stdout.contains("partition 7: owner none"), "\(status.stdout)\(status.stderr)")
+        #expect(status.stdout.contains("partition 7: owner none"),
+                "\(status.stdout)\(status.stderr)\(logTail("\(s.directory)/worker-2.log"))\(logTail("\(s.directory)/worker-3.log"))")
         for subject in expected.keys.sorted() {
             try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js)
         }
@@ -156,7 +158,7 @@ import Testing
         for worker in workers {
             kill(worker.processIdentifier, SIGTERM)
             let stopped = finished(worker)
-            #expect(stopped.status == 0 && stopped.stdout.contains("handed back"), "\(stopped.stdout)")
+            #expect(stopped.status == 0 && stopped.stdout.contains("its partitions handed back"), "\(stopped.stdout)")
         }
         for stream in ["TILLFLOW_IN", "TILLFLOW_OUT", "KV_TILLFLOW_JOBS", "KV_TILLFLOW_WORKERS", "KV_TILLFLOW_LEASES",
                        "KV_TILLFLOW_CHECKPOINTS", "OBJ_TILLFLOW_STATE"] {

@@ -41,6 +41,12 @@ func finished(_ process: Process) -> Finished {
     return Finished(status: process.terminationStatus, stdout: text(process.standardOutput), stderr: text(process.standardError))
 }
 
+/// The last lines of a log `launch` wrote, for a failure's message.
+func logTail(_ path: String, lines: Int = 30) -> String {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no log at \(path))"
+    return "\n--- \(path):\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+}
+
 /// The last ordinal on each subject, 0 for none.
 func lastOrdinals(_ js: JetStream, _ subjects: [String]) async throws -> [Int] {
     var found: [Int] = []
