@@ -1,7 +1,7 @@
 # Tillflow. `make demo` and `make test` do all set-up on a fresh Debian machine.
 SHELL := /bin/bash
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-APT_PACKAGES := libzstd-dev librocksdb-dev pkg-config curl openssl prometheus
+APT_PACKAGES := libzstd-dev librocksdb-dev pkg-config curl openssl prometheus chromium
 SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo

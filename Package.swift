@@ -72,7 +72,7 @@ let package = Package(
         // partition's locations each with a clock of its own.
         .target(
             name: "CloudPool",
-            dependencies: ["Dataflow", "Operators", "Jobs", "NATS", "Connectors",
+            dependencies: ["Dataflow", "Operators", "Jobs", "NATS", "Connectors", "LiveNode",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],

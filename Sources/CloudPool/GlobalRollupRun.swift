@@ -1,6 +1,7 @@
 import Connectors
 import Dataflow
 import Foundation
+import LiveNode
 import Logging
 import NATS
 import NIOConcurrencyHelpers
@@ -22,6 +23,8 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
     let checkpointIntervalMs: Int64
     let nowMs: @Sendable () -> Int64
     let logger: Logger
+    /// Where the worker's status page reads this part's figures, if it has one.
+    let status: StatusBoard?
     private let stop = StopControl()
 
     /// What a checkpoint of the global rollups holds.
@@ -35,7 +38,8 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
 
     public init(definition: JobDefinition, js: JetStream, checkpoints: PartitionCheckpoints,
                 lease: NIOLockedValueBox<PartitionLease>, checkpointIntervalMs: Int64,
-                nowMs: @escaping @Sendable () -> Int64, logger: Logger) {
+                nowMs: @escaping @Sendable () -> Int64, logger: Logger,
+                status: StatusBoard? = nil) {
         self.definition = definition
         self.js = js
         self.checkpoints = checkpoints
@@ -43,6 +47,7 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
         self.checkpointIntervalMs = checkpointIntervalMs
         self.nowMs = nowMs
         self.logger = logger
+        self.status = status
     }
 
     public func requestStop(_ how: RunStop) { stop.request(how) }
@@ -65,7 +70,7 @@ public final class GlobalRollupRun: LeasedRun, @unchecked Sendable {
         }
         let rollup = try output("rollup", committed: checkpoint.rollupRows)
         let availability = try output("availability", committed: checkpoint.availabilityRows)
-        let metrics = PartitionMetrics(job: name, partition: "global")
+        let metrics = PartitionMetrics(job: name, partition: "global", status: status)
         defer { metrics.destroy() }
         metrics.watch(rollup, as: "rollup")
         metrics.watch(availability, as: "availability")

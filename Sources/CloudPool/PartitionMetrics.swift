@@ -1,6 +1,7 @@
 import Connectors
 import Dataflow
 import Jobs
+import LiveNode
 import Metrics
 
 /// A partition's figures as metrics (swift-metrics; Prometheus names and units), labelled
@@ -39,8 +40,14 @@ final class PartitionMetrics {
     private var deadLetters: [RejectReason: (counter: Counter, counted: Int64)] = [:]
     private var countedIn: Int64 = 0
     private var observedAtMs: Int64?
+    /// The worker's status page, which gets the same figures as a `PartStatus`.
+    let status: StatusBoard?
+    let job: String
+    let partition: String
+    private var lastCheckpointFigure: CheckpointFigure?
 
-    init(job: String, partition: String) {
+    init(job: String, partition: String, status: StatusBoard? = nil) {
+        (self.job, self.partition, self.status) = (job, partition, status)
         dimensions = [("job_name", job), ("partition", partition)]
         recordsIn = Counter(label: "tillflow_records_in_total", dimensions: dimensions)
         inputLag = Gauge(label: "tillflow_input_lag_messages", dimensions: dimensions)
@@ -68,10 +75,12 @@ final class PartitionMetrics {
         var read: Int64 = 0
         var invalid: [RejectReason: Int64] = [:]
         var watermarks: (low: Int64, high: Int64)?
+        var retailLocations: [(name: String, statistics: RetailStatistics)] = []
         for location in runs.locations {
             guard let statistics = runs.progress(of: location)?.statistics else { continue }
             read += statistics.recordsRead
             guard let retail = statistics as? RetailStatistics else { continue }
+            retailLocations.append((location, retail))
             invalid.merge(retail.invalidByReason, uniquingKeysWith: +)
             let mark = retail.validationWatermark
             if mark != .initial {
@@ -79,6 +88,10 @@ final class PartitionMetrics {
             }
         }
         update(read: read, invalid: invalid, messagesBehind: messagesBehind, locations: runs.locations.count)
+        if let status, let kind = retailLocations.first?.statistics.kind {
+            status.post(PartStatus(job: job, part: partition, kind: kind, locations: retailLocations, outputs: outputCounts,
+                                   inputLagMessages: Int64(messagesBehind), lastCheckpoint: lastCheckpointFigure), atMs: nowMs)
+        }
         if let watermarks {
             lowWatermarkLag.record(Double(nowMs - watermarks.low) / 1_000)
             highWatermarkLag.record(Double(nowMs - watermarks.high) / 1_000)
@@ -91,7 +104,16 @@ final class PartitionMetrics {
         if let observedAtMs, nowMs - observedAtMs < 1_000 { return }
         observedAtMs = nowMs
         update(read: rowsRead, invalid: [:], messagesBehind: messagesBehind, locations: 0)
+        let rows = outputCounts
+        status?.post(PartStatus(job: job, part: partition,
+                                stages: [StageCount("locations' rows", after: nil, records: rowsRead),
+                                         StageCount("global rollups", after: "locations' rows", records: rows.reduce(0) { $0 + $1.count })],
+                                outputs: rows, deadLetters: [], locations: [], inputLagMessages: Int64(messagesBehind),
+                                lastCheckpoint: lastCheckpointFigure), atMs: nowMs)
     }
+
+    /// Rows published per output, as counted at the last update.
+    private var outputCounts: [Count] { outputs.keys.sorted().map { Count($0, outputs[$0]!.counted) } }
 
     private func update(read: Int64, invalid: [RejectReason: Int64], messagesBehind: UInt64, locations count: Int) {
         recordsIn.increment(by: max(0, read - countedIn))
@@ -118,6 +140,7 @@ final class PartitionMetrics {
         checkpointDuration.recordMilliseconds(durationMs)
         checkpointSize.record(Double(bytes))
         lastCheckpoint.record(Double(atMs) / 1_000)
+        lastCheckpointFigure = CheckpointFigure(takenAtMs: atMs, bytes: Int64(bytes), durationMs: durationMs)
     }
 
     /// The partition left this worker: its series go.
@@ -125,5 +148,6 @@ final class PartitionMetrics {
         for metric in [recordsIn, checkpoints] + outputs.values.map(\.counter) + deadLetters.values.map(\.counter) { metric.destroy() }
         for gauge in [inputLag, locations, lowWatermarkLag, highWatermarkLag, checkpointSize, lastCheckpoint] { gauge.destroy() }
         checkpointDuration.destroy()
+        status?.remove(job: job, part: partition)
     }
 }

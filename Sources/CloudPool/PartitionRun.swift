@@ -2,6 +2,7 @@ import Connectors
 import Dataflow
 import Foundation
 import Jobs
+import LiveNode
 import Logging
 import NATS
 import NIOConcurrencyHelpers
@@ -32,11 +33,14 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
     let memoryBudget: Int64
     let nowMs: @Sendable () -> Int64
     let logger: Logger
+    /// Where the worker's status page reads this part's figures, if it has one.
+    let status: StatusBoard?
     private let stop = StopControl()
 
     public init(definition: JobDefinition, partition: Int, js: JetStream, checkpoints: PartitionCheckpoints,
                 directory: String, lease: NIOLockedValueBox<PartitionLease>, checkpointIntervalMs: Int64,
-                backend: StateBackendKind, memoryBudget: Int64, nowMs: @escaping @Sendable () -> Int64, logger: Logger) {
+                backend: StateBackendKind, memoryBudget: Int64, nowMs: @escaping @Sendable () -> Int64, logger: Logger,
+                status: StatusBoard? = nil) {
         self.definition = definition
         self.partition = partition
         self.js = js
@@ -48,6 +52,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         self.memoryBudget = memoryBudget
         self.nowMs = nowMs
         self.logger = logger
+        self.status = status
     }
 
     public func requestStop(_ how: RunStop) { stop.request(how) }
@@ -66,7 +71,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         let nowMs = self.nowMs
         let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
         let budget = max(16 << 20, memoryBudget / Int64(max(8, locations.count)))
-        let metrics = PartitionMetrics(job: name, partition: String(partition))
+        let metrics = PartitionMetrics(job: name, partition: String(partition), status: status)
         defer { metrics.destroy() }
         let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend, stop] location in
             var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")

@@ -1,6 +1,7 @@
 import Connectors
 import Dataflow
 import Foundation
+import LiveNode
 import Logging
 import Metrics
 import NATS
@@ -21,6 +22,9 @@ public final class Worker: @unchecked Sendable {
     }
 
     public let id: String
+    /// The worker's status page (`--metrics`), if it serves one: every part's figures,
+    /// and the pool's jobs and stores read every 5 s.
+    public var status: StatusBoard?
     let js: JetStream
     let settings: Settings
     let logger: Logger
@@ -30,18 +34,17 @@ public final class Worker: @unchecked Sendable {
     let leases: KeyValueBucket
     let checkpoints: PartitionCheckpoints
 
-    struct Owned {
-        let run: any LeasedRun
-        let lease: NIOLockedValueBox<PartitionLease>
-        let ended: NIOLockedValueBox<Result<RunStop, any Error>?>
-    }
+    typealias Owned = LeaseKeeper.Held
     /// The partitions this worker runs, by lease key.
     private var owned: [String: Owned] = [:]
+    /// Renews the leases of `owned` on a thread of its own.
+    let keeper: LeaseKeeper
     /// Parts stopped whose lease could not be deleted: they wait for it to lapse.
     private var unreleased: Set<String> = []
     private var heartbeatRevision: UInt64?
     private var sourcing: SourcingWatch
     private var lastSourcingCheckMs: Int64 = 0
+    private var lastPoolReadMs: Int64 = 0
     /// `tillflow_partitions_owned`: parts (partitions and global rollups) running here.
     private let ownedGauge = Gauge(label: "tillflow_partitions_owned")
     /// `tillflow_leases_taken_total`: parts taken, at the start or from a worker gone.
@@ -87,6 +90,7 @@ public final class Worker: @unchecked Sendable {
         self.leases = leases
         self.checkpoints = checkpoints
         sourcing = SourcingWatch(js: js)
+        keeper = LeaseKeeper(leases: leases, workerID: id, ttl: .milliseconds(settings.leaseMs), nowMs: nowMs, logger: logger)
     }
 
     var ttl: Duration { .milliseconds(settings.leaseMs) }
@@ -98,6 +102,8 @@ public final class Worker: @unchecked Sendable {
     @discardableResult
     public func run(shouldStop: () -> Bool) throws -> [String] {
         logger.info("worker joined the pool")
+        keeper.start()
+        defer { keeper.stop() }
         while !shouldStop() {
             do {
                 try tick()
@@ -114,9 +120,9 @@ public final class Worker: @unchecked Sendable {
         // the last ones stand: they stop at once, and their leases lapse.
         let how: RunStop = js.connection.isConnected ? .release : .abandon
         for (_, partition) in owned { partition.run.requestStop(how) }
-        let deadline = nowMs() + min(60_000, 3 * settings.leaseMs)
+        // Final checkpoints may take a while on a loaded server; their leases are renewed meanwhile.
+        let deadline = nowMs() + min(60_000, max(30_000, 3 * settings.leaseMs))
         while owned.values.contains(where: { $0.ended.withLockedValue { $0 } == nil }) && nowMs() < deadline {
-            renewLeases()
             usleep(20_000)
         }
         reapEnded()
@@ -132,11 +138,26 @@ public final class Worker: @unchecked Sendable {
     /// One round: alive, leases renewed, ended runs put away, partitions balanced.
     func tick() throws {
         try heartbeat()
-        renewLeases()
         reapEnded()
         try balance()
         ownedGauge.record(Double(owned.count))
         try watchSourcing()
+        try readPool()
+    }
+
+    /// Every 5 s, for the status page: every job's report and each store's sync lag.
+    func readPool() throws {
+        let now = nowMs()
+        guard let status, now - lastPoolReadMs >= 5_000 else { return }
+        lastPoolReadMs = now
+        let js = js
+        let (jobs, info) = try blockingWait { (try await JobStatusReport.readAll(js), try await js.streamInfo("TILLFLOW_IN")) }
+        let stores = (info.sources ?? []).compactMap { source -> StoreSync? in
+            guard let store = SourcingWatch.store(ofAPI: source.external?.api) else { return nil }
+            return StoreSync(store: store, lagMessages: Int64(source.lag),
+                             lastHeardSeconds: source.active < 0 ? nil : Double(source.active) / 1e9)
+        }
+        status.pool(jobs: jobs, stores: stores.sorted { $0.store < $1.store })
     }
 
     /// Every 5 s, on the first worker alive by id: the hub's sourcing of stores kept
@@ -167,52 +188,12 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    /// Renews every lease that is due, all at once (one round trip, however many); a
-    /// lease found taken or lapsed stops its partition at once.
-    func renewLeases() {
-        let now = nowMs()
-        var due: [(key: String, revision: UInt64)] = []
-        for (key, partition) in owned where partition.ended.withLockedValue({ $0 }) == nil {
-            let lease = partition.lease.withLockedValue { $0 }
-            if lease.renewalDue(atMs: now) { due.append((key, lease.revision)) }
-        }
-        guard !due.isEmpty else { return }
-        let (leases, id, ttl, renewing) = (leases, id, ttl, due)
-        typealias Answer = (key: String, revision: UInt64?, error: (any Error)?)
-        let answers: [Answer] = (try? blockingWait {
-            await withTaskGroup(of: Answer.self) { group in
-                for lease in renewing {
-                    group.addTask {
-                        do {
-                            return (lease.key, try await leases.update(lease.key, Array(id.utf8), revision: lease.revision, ttl: ttl), nil)
-                        } catch {
-                            return (lease.key, nil, error)
-                        }
-                    }
-                }
-                var answers: [Answer] = []
-                for await answer in group { answers.append(answer) }
-                return answers
-            }
-        }) ?? []
-        for answer in answers {
-            guard let partition = owned[answer.key] else { continue }
-            if let revision = answer.revision {
-                partition.lease.withLockedValue { $0.renewed(revision: revision, sentAtMs: now) }
-            } else if case KeyValueError.wrongRevision? = answer.error {
-                logger.warning("lease lost: partition stopped", metadata: ["lease": "\(answer.key)"])
-                partition.run.requestStop(.abandon)
-            } else {
-                logger.warning("lease not renewed; trying again", metadata: ["lease": "\(answer.key)", "error": "\(answer.error!)"])
-            }
-        }
-    }
-
     /// Runs that have stopped: their leases given back (when still held), errors logged.
     func reapEnded() {
         for (key, partition) in owned {
             guard let ended = partition.ended.withLockedValue({ $0 }) else { continue }
             owned[key] = nil
+            keeper.release(key)
             switch ended {
             case .success(.release), .failure:
                 if case let .failure(error) = ended {
@@ -235,7 +216,8 @@ public final class Worker: @unchecked Sendable {
         var revision = revision
         for _ in 0 ..< 3 {
             do {
-                try blockingWait { try await leases.delete(key, revision: revision) }
+                let at = revision
+                try blockingWait { try await leases.delete(key, revision: at) }
                 return true
             } catch KeyValueError.wrongRevision {
                 guard let entry = try? blockingWait({ try await leases.get(key) }) else { continue }
@@ -296,13 +278,15 @@ public final class Worker: @unchecked Sendable {
             run = PartitionRun(definition: definition, partition: partition, js: js, checkpoints: checkpoints,
                                directory: "\(settings.stateDirectory)/\(definition.name)/\(partition)", lease: box,
                                checkpointIntervalMs: definition.checkpointIntervalMs, backend: definition.backend,
-                               memoryBudget: definition.stateMemoryBytes, nowMs: nowMs, logger: logger)
+                               memoryBudget: definition.stateMemoryBytes, nowMs: nowMs, logger: logger, status: status)
         } else {
             run = GlobalRollupRun(definition: definition, js: js, checkpoints: checkpoints, lease: box,
-                                  checkpointIntervalMs: definition.checkpointIntervalMs, nowMs: nowMs, logger: logger)
+                                  checkpointIntervalMs: definition.checkpointIntervalMs, nowMs: nowMs, logger: logger,
+                                  status: status)
         }
         let ended = NIOLockedValueBox<Result<RunStop, any Error>?>(nil)
         owned[key] = Owned(run: run, lease: box, ended: ended)
+        keeper.hold(key, owned[key]!)
         let thread = Thread {
             let result = Result { try run.run() }
             ended.withLockedValue { $0 = result }

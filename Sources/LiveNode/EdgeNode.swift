@@ -68,6 +68,7 @@ public struct EdgeNode {
         }
         defer { watcher.cancel() }
         let readiness = NodeReadiness(batchLines: job.options.batchLines)
+        let board = StatusBoard(role: "edge node", name: name)
         var options = nats
         // The outputs keep their rows in order across reconnections themselves.
         options.reconnectBufferBytes = 0
@@ -75,10 +76,12 @@ public struct EdgeNode {
             switch change {
             case .lost:
                 readiness.connected(false)
+                board.connected(false)
                 NodeMetrics.connected.record(0)
                 logger.warning("NATS connection lost; reconnecting")
             case let .restored(server):
                 readiness.connected(true)
+                board.connected(true)
                 NodeMetrics.connected.record(1)
                 logger.info("NATS connection restored", metadata: ["server": "\(server)"])
             }
@@ -87,6 +90,7 @@ public struct EdgeNode {
             return Stopped(reason: stop.requested ?? "shutdown", checkpoint: nil)
         }
         readiness.connected(true)
+        board.connected(true)
         NodeMetrics.connected.record(1)
         let js = JetStream(connection, replicas: replicas)
         try blockingWait { try await TillflowStreams.ensure(js) }
@@ -95,7 +99,7 @@ public struct EdgeNode {
 
         let stopped = NIOLockedValueBox<Stopped?>(nil)
         let jobService = JobThreadService(name: "tillflow-edge-job", stop: stop) { [self] stop in
-            let how = try runJob(js: js, consumer: consumer, readiness: readiness, stop: stop)
+            let how = try runJob(js: js, consumer: consumer, readiness: readiness, board: board, stop: stop)
             stopped.withLockedValue { $0 = how }
         }
         var services = [ServiceGroupConfiguration.ServiceConfiguration(
@@ -104,7 +108,7 @@ public struct EdgeNode {
         httpLogger.logLevel = .info
         if let http {
             services.append(.init(service: NodeHTTP.application(at: http, ingest: RecordIngest(js: js), readiness: readiness,
-                                                                registry: registry, token: httpToken, logger: httpLogger)))
+                                                                registry: registry, token: httpToken, status: board, logger: httpLogger)))
         }
         if let metrics {
             services.append(.init(service: NodeHTTP.application(at: metrics, ingest: nil, readiness: nil, registry: registry, token: httpToken,
@@ -118,7 +122,8 @@ public struct EdgeNode {
     }
 
     /// The job itself, on its thread: returns how it stopped when asked to.
-    func runJob(js: JetStream, consumer: JetStreamPullConsumer, readiness: NodeReadiness, stop: StopRequest) throws -> Stopped? {
+    func runJob(js: JetStream, consumer: JetStreamPullConsumer, readiness: NodeReadiness, board: StatusBoard,
+                stop: StopRequest) throws -> Stopped? {
         let run = JobRun(job: job, inputs: [], settings: settings)
         let batchLines = job.options.batchLines
         run.lineStream = LineStreamInput(name: "TILLFLOW_IN") { JetStreamLineSource(consumer: consumer, batchLines: batchLines) }
@@ -135,6 +140,7 @@ public struct EdgeNode {
         var clock = ClockMarks(connection: js.connection, subject: "tillflow.in.\(node).clock", intervalMs: clockIntervalMs,
                                lagMs: clockLagMs, outOfOrdernessMs: job.options.outOfOrdernessMs)
         struct StopNow: Error { let stopped: Stopped }
+        var postedMs = Int64.min / 2
         let turn: (RunProgress) throws -> Void = { progress in
             if let why = stop.requested {
                 throw StopNow(stopped: Stopped(reason: why, checkpoint: try progress.checkpoint().id))
@@ -143,7 +149,14 @@ public struct EdgeNode {
             clock.publishIfDue(watermark: watermark)
             let behind = consumer.messagesBehind
             readiness.progressed(messagesBehind: behind)
-            metrics.observe(progress, messagesBehind: behind, nowMs: SystemClock.wallMs())
+            let now = SystemClock.wallMs()
+            metrics.observe(progress, messagesBehind: behind, nowMs: now)
+            if now - postedMs >= 1_000, let statistics = progress.statistics as? RetailStatistics {
+                postedMs = now
+                board.post(PartStatus(job: "edge", part: "edge", kind: statistics.kind, locations: [(node, statistics)],
+                                      outputs: metrics.outputCounts, inputLagMessages: Int64(behind),
+                                      lastCheckpoint: metrics.lastCheckpointFigure), atMs: now)
+            }
         }
         // Idle, the job sleeps until a message arrives (or 20 ms pass: clock marks,
         // checkpoints and stop requests are due on time), not polling in a loop.

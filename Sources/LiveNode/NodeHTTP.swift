@@ -1,3 +1,4 @@
+import Dataflow
 import Foundation
 import Hummingbird
 import HummingbirdAuth
@@ -12,7 +13,9 @@ import Prometheus
 ///   `503` when publishing failed part way (the reply says how many lines were stored);
 /// - `GET /health`: `200` while the process runs;
 /// - `GET /ready`: `200` when connected, restored and caught up, else `503` and why;
-/// - `GET /metrics`: the Prometheus text format.
+/// - `GET /metrics`: the Prometheus text format;
+/// - `GET /` and `GET /status.json`: the status page (`StatusPage`) and its data, when
+///   the process keeps a `StatusBoard`.
 ///
 /// `--metrics ADDR` serves `/metrics` (and `/health`) alone on an address of its own.
 ///
@@ -26,7 +29,7 @@ public enum NodeHTTP {
     /// `ingest` and `readiness` are nil.
     public static func application(at address: ListenAddress, ingest: RecordIngest?, readiness: (any Readiness)?,
                                    registry: PrometheusCollectorRegistry, token: HTTPToken? = nil,
-                                   logger: Logger) -> some ApplicationProtocol {
+                                   status: StatusBoard? = nil, logger: Logger) -> some ApplicationProtocol {
         let router = Router(context: Context.self)
         router.get("health") { _, _ in "ok\n" }
         if let readiness {
@@ -47,6 +50,20 @@ public enum NodeHTTP {
             registry.emit(into: &text)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        if let status {
+            guarded.get("/") { _, _ -> Response in
+                let page = StatusPage.html(status.snapshot(atMs: SystemClock.wallMs()))
+                return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+            }
+            guarded.get("status.json") { _, _ -> Response in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let json = try encoder.encode(status.snapshot(atMs: SystemClock.wallMs()))
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+            }
         }
         if let ingest {
             guarded.post("v1/records") { request, _ -> Response in

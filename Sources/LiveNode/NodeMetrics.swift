@@ -40,6 +40,10 @@ public final class NodeMetrics {
     var countedIn: Int64 = 0
     var countedMarks: Int64 = 0
     var lastCheckpoint: UInt64?
+    /// The last checkpoint as the status page shows it.
+    public private(set) var lastCheckpointFigure: CheckpointFigure?
+    /// Rows published per output, as counted at the last `observe`.
+    public var outputCounts: [Count] { outputs.map { Count($0.name, $0.counted) } }
 
     public init() {}
 
@@ -81,6 +85,7 @@ public final class NodeMetrics {
             checkpointDuration.recordMicroseconds(latest.durationMicros)
             checkpointSize.record(Double(latest.stateBytes))
             lastCheckpointTime.record(Double(nowMs) / 1_000)
+            lastCheckpointFigure = CheckpointFigure(takenAtMs: nowMs, bytes: latest.stateBytes, durationMs: latest.durationMicros / 1_000)
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CloudPool
 import Connectors
 import Foundation
+import LiveNode
 import NATS
 
 /// `tillflow jobs list|status NAME|cancel NAME --nats URL`: the jobs submitted to the pool.
@@ -37,43 +38,21 @@ struct JobsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per partition: owner, stream sequence reached and lag, location watermarks, last checkpoint.")
         @Argument(help: "The job's name.") var name: String
+        @Flag(help: "Print the report as JSON (the data a worker's status page shows), for scripts.") var json = false
         @OptionGroup var connection: NATSConnectionArguments
 
         func run() throws {
-            let lines = try withJetStream(connection) { [name] js in
-                let jobs = try await KeyValueBucket.open(js, name: "TILLFLOW_JOBS")
-                guard let entry = try await jobs.get(name) else { throw ValidationError("no job named \(name)") }
-                let job = try JobDefinition.decoded(entry.value)
-                let leases = try await KeyValueBucket.open(js, name: "TILLFLOW_LEASES", allowsTTL: true)
-                let checkpoints = try await PartitionCheckpoints.open(js)
-                let head = Int64(try await js.streamInfo("TILLFLOW_IN").state.lastSeq) + 1
-                var lines = ["job \(job.name): \(job.job), \(job.partitions) partitions, \(job.cancelled ? "cancelled" : "running"); "
-                    + "TILLFLOW_IN next sequence \(head)"]
-                for partition in 0 ..< job.partitions {
-                    let owner = try await leases.get("\(job.name).\(partition)").map { String(decoding: $0.value, as: UTF8.self) } ?? "none"
-                    var line = "partition \(partition): owner \(owner)"
-                    if let record = try await checkpoints.record(job: job.name, part: String(partition)) {
-                        line += ", reached sequence \(record.sequence) (lag \(max(0, head - record.sequence)) messages)"
-                        line += ", \(record.locations) locations"
-                        if let low = record.lowWatermark, let high = record.highWatermark {
-                            line += ", watermarks \(Self.time(low)) .. \(Self.time(high))"
-                        }
-                        line += ", last checkpoint \(Self.time(record.takenAtMs)) (\(record.bytes) bytes"
-                            + (record.uploadMs.map { ", put in \($0) ms" } ?? "") + ")"
-                    } else {
-                        line += ", no checkpoint yet"
-                    }
-                    lines.append(line)
-                }
-                return lines
+            let report = try withJetStream(connection) { [name] js in
+                guard let report = try await JobStatusReport.read(js, name: name) else { throw ValidationError("no job named \(name)") }
+                return report
             }
-            lines.forEach { print($0) }
-        }
-
-        static func time(_ ms: Int64) -> String {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1_000))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                report.lines.forEach { print($0) }
+            }
         }
     }
 

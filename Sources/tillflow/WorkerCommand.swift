@@ -48,14 +48,17 @@ struct WorkerCommand: ParsableCommand {
         // they send again (Worker.join refuses a connection that would keep it).
         options.reconnectBufferBytes = 0
         let readiness = WorkerReadiness()
+        let board = StatusBoard(role: "worker", name: "joining the pool")
         options.onConnectionChange = { change in
             switch change {
             case .lost:
                 readiness.connected(false)
+                board.connected(false)
                 NodeMetrics.connected.record(0)
                 logger.warning("NATS connection lost; reconnecting")
             case let .restored(server):
                 readiness.connected(true)
+                board.connected(true)
                 NodeMetrics.connected.record(1)
                 logger.info("NATS connection restored", metadata: ["server": "\(server)"])
             }
@@ -63,16 +66,19 @@ struct WorkerCommand: ParsableCommand {
         let nc = try blockingWait { [options] in try await NATSConnection.connect(options) }
         NodeMetrics.connected.record(1)
         readiness.connected(true)
+        board.connected(true)
         defer { try? blockingWait { await nc.close() } }
         let token = try HTTPToken.configured(file: httpTokenFile)
         let endpoint = metrics.flatMap(ListenAddress.init).map {
-            MetricsEndpoint(at: $0, registry: registry, readiness: readiness, token: token, logger: logger)
+            MetricsEndpoint(at: $0, registry: registry, readiness: readiness, token: token, status: board, logger: logger)
         }
         defer { if let endpoint { try? blockingWait { await endpoint.stop() } } }
         var settings = Worker.Settings()
         settings.leaseMs = lease.milliseconds
         settings.stateDirectory = stateDir
         let worker = try Worker.join(connection.jetStream(nc), settings: settings, logger: logger)
+        board.named(worker.id)
+        if endpoint != nil { worker.status = board }
         readiness.member(true)
         let lapsing = try worker.run { StopSignal.received != nil }
         readiness.member(false)

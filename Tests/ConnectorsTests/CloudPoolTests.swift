@@ -1,6 +1,7 @@
 import CloudPool
 import Connectors
 import Foundation
+import LiveNode
 import Jobs
 import NATS
 import NATSTestSupport
@@ -50,7 +51,7 @@ import Testing
             workers.append(try launch(["worker", "--nats", server.url, "--state-dir", "\(s.directory)/worker-\(n)",
                                        "--lease", "3s"], log: "\(s.directory)/worker-\(n).log"))
         }
-        let submitted = finished(try launch(["submit", "edge", "--nats", server.url, "--name", "cloud", "--partitions", "8",
+        let submitted = await finished(try launch(["submit", "edge", "--nats", server.url, "--name", "cloud", "--partitions", "8",
                                              "--checkpoint-interval", "300ms"]))
         #expect(submitted.status == 0 && submitted.stdout.contains("handed to the pool"), "\(submitted.stderr)")
 
@@ -81,11 +82,15 @@ import Testing
         }
         for (n, worker) in workers.enumerated().dropFirst() {
             kill(worker.processIdentifier, SIGTERM)
-            let stopped = finished(worker)
+            let stopped = await finished(worker)
             #expect(stopped.status == 0 && stopped.stdout.contains("its partitions handed back"),
                     "\(stopped.stdout)\(logTail("\(s.directory)/worker-\(n + 1).log"))")
         }
-        let status = finished(try launch(["jobs", "status", "cloud", "--nats", server.url]))
+        let json = await finished(try launch(["jobs", "status", "cloud", "--json", "--nats", server.url]))
+        let report = try JSONDecoder().decode(JobStatusReport.self, from: Data(json.stdout.utf8))
+        #expect(report.name == "cloud" && report.partitions.map(\.partition) == Array(0 ..< 8) + [nil], "\(json.stdout)")
+        #expect(report.partitions.allSatisfy { $0.lastCheckpoint != nil }, "\(json.stdout)")
+        let status = await finished(try launch(["jobs", "status", "cloud", "--nats", server.url]))
         #expect(status.stdout.contains("partition 7: owner none"),
                 "\(status.stdout)\(status.stderr)\(logTail("\(s.directory)/worker-2.log"))\(logTail("\(s.directory)/worker-3.log"))")
         for subject in expected.keys.sorted() {
@@ -110,7 +115,7 @@ import Testing
         let nc = try await NATSConnection.connect(NATSConnectionOptions(servers: cluster.servers.map(\.url)))
         let js = JetStream(nc, timeout: .seconds(15))  // across the reconnection and the streams' new leaders
         _ = try await js.ensureStream(TillflowStreams.input)  // one replica, until `submit` raises it
-        let submitted = finished(try launch(["submit", "edge", "--nats", cluster.urls, "--replicas", "3", "--name", "cloud",
+        let submitted = await finished(try launch(["submit", "edge", "--nats", cluster.urls, "--replicas", "3", "--name", "cloud",
                                              "--partitions", "4", "--checkpoint-interval", "300ms"]))
         #expect(submitted.status == 0, "\(submitted.stderr)")
         for start in stride(from: 1, to: s.lines.count + 1, by: 500) {
@@ -138,7 +143,7 @@ import Testing
         // The first worker's metrics: its parts, and each partition's records, rows and checkpoints.
         var metrics = ""
         while !metrics.contains("tillflow_checkpoints_total{") && Date() < deadline {
-            metrics = (try? HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/metrics").body) ?? ""
+            metrics = (try? await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/metrics").body) ?? ""
             try await Task.sleep(for: .milliseconds(100))
         }
         for series in ["tillflow_partitions_owned ", "tillflow_leases_taken_total ", "tillflow_nats_connected 1",
@@ -146,19 +151,36 @@ import Testing
                        #"tillflow_input_lag_messages{job_name="cloud",partition=""#, "tillflow_checkpoint_duration_seconds_bucket{"] {
             #expect(metrics.contains(series), "\(series) in \(metrics)")
         }
-        #expect(try HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/ready").status == 200, "a member of the pool is ready")
+        #expect(try await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/ready").status == 200, "a member of the pool is ready")
         let lint = try Promtool.checkMetrics(metrics)
         #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
+        // Its status page: the parts it runs, and the pool's view of the job (read every 5 s).
+        var snapshot: StatusSnapshot?
+        while Date() < deadline {
+            let reply = try? await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/status.json")
+            snapshot = reply.flatMap { try? JSONDecoder().decode(StatusSnapshot.self, from: Data($0.body.utf8)) }
+            if let s = snapshot, !s.status.jobs.isEmpty, !s.status.parts.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(snapshot?.status.role == "worker" && snapshot?.status.parts.allSatisfy { $0.job == "cloud" } == true)
+        #expect(snapshot?.status.jobs.map(\.name) == ["cloud"] && snapshot?.status.jobs.first?.partitions.count == 5,
+                "4 partitions and the global rollups: \(String(describing: snapshot?.status.jobs))")
+        let page = try await HeadlessChromium.dom(of: "http://127.0.0.1:\(metricsPort)/")
+        for expected in ["Tillflow worker", "Pool job cloud", "Stores' sync to the hub", "job cloud, part "] {
+            #expect(page.contains(expected), "\(expected) in the worker's page as chromium read it")
+        }
+        try await HeadlessChromium.screenshot(of: "http://127.0.0.1:\(metricsPort)/", to: HeadlessChromium.outputDirectory + "/status-page-worker.png")
         let before = try await lastOrdinals(js, subjects)
         cluster.servers[0].kill()  // the server every client connected to first (this test's too)
         #expect(before != targets, "the server must stop before the end of the input")
         while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
         }
-        for worker in workers {
+        for (n, worker) in workers.enumerated() {
             kill(worker.processIdentifier, SIGTERM)
-            let stopped = finished(worker)
-            #expect(stopped.status == 0 && stopped.stdout.contains("its partitions handed back"), "\(stopped.stdout)")
+            let stopped = await finished(worker)
+            #expect(stopped.status == 0 && stopped.stdout.contains("its partitions handed back"),
+                    "\(stopped.stdout)\(logTail("\(s.directory)/worker-\(n + 1).log"))")
         }
         for stream in ["TILLFLOW_IN", "TILLFLOW_OUT", "KV_TILLFLOW_JOBS", "KV_TILLFLOW_WORKERS", "KV_TILLFLOW_LEASES",
                        "KV_TILLFLOW_CHECKPOINTS", "OBJ_TILLFLOW_STATE"] {

@@ -44,7 +44,7 @@ import Yams
     }
 
     @Test func theKubernetesManifestsHaveWhatKubernetesRequires() throws {
-        let help = finished(try launch(["worker", "--help"])).stdout
+        let help = finishedNow(try launch(["worker", "--help"])).stdout
         var kinds: [String: [String: Any]] = [:]
         for file in ["nats-hub.yaml", "workers.yaml"] {
             for document in try documents(file) {

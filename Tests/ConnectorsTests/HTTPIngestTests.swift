@@ -25,8 +25,13 @@ import Testing
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Sends a request with curl: the status and the body of the reply.
-    static func http(_ method: String, _ url: String, body: [UInt8]? = nil, token: String? = nil) throws -> (status: Int, body: String) {
+    /// Sends a request with curl: the status and the body of the reply (off the
+    /// cooperative pool, `offThePool`).
+    static func http(_ method: String, _ url: String, body: [UInt8]? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
+        try await offThePool { try httpNow(method, url, body: body, token: token) }
+    }
+
+    static func httpNow(_ method: String, _ url: String, body: [UInt8]?, token: String?) throws -> (status: Int, body: String) {
         let directory = NSTemporaryDirectory() + "tillflow-http-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -63,19 +68,23 @@ import Testing
                                "--http-token-file", directory + "/token"])
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL); node.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(30)
-        while (try? Self.http("GET", base + "/ready"))?.status != 200 && Date() < deadline {
+        while (try? await Self.http("GET", base + "/ready"))?.status != 200 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(try Self.http("GET", base + "/health").status == 200)
-        #expect(try Self.http("GET", base + "/ready").status == 200)
+        #expect(try await Self.http("GET", base + "/health").status == 200)
+        #expect(try await Self.http("GET", base + "/ready").status == 200)
         let line = Array(#"{"tx_id":"t-1","store_id":"store-0001"}"#.utf8) + [10]
-        #expect(try Self.http("POST", base + "/v1/records", body: line).status == 401)
-        #expect(try Self.http("POST", base + "/v1/records", body: line, token: token + "x").status == 401)
-        #expect(try Self.http("POST", base + "/v1/records", body: line, token: String(token.dropLast())).status == 401)
-        #expect(try Self.http("POST", base + "/v1/records", body: line, token: token).status == 202)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line).status == 401)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: token + "x").status == 401)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: String(token.dropLast())).status == 401)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: token).status == 202)
+        for page in [base + "/", base + "/status.json"] {
+            #expect(try await Self.http("GET", page).status == 401, "\(page)")
+            #expect(try await Self.http("GET", page, token: token).status == 200, "\(page)")
+        }
         for metrics in [base + "/metrics", "http://127.0.0.1:\(metricsPort)/metrics"] {
-            #expect(try Self.http("GET", metrics).status == 401)
-            let scraped = try Self.http("GET", metrics, token: token)
+            #expect(try await Self.http("GET", metrics).status == 401)
+            let scraped = try await Self.http("GET", metrics, token: token)
             #expect(scraped.status == 200 && scraped.body.contains("tillflow_records_in_total"), "\(metrics)")
         }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
@@ -99,11 +108,11 @@ import Testing
                                               "--state-dir", directory, "--clock-interval", "0s", "--http", "127.0.0.1:\(port)"])
         defer { if node.isRunning { kill(node.processIdentifier, SIGKILL); node.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(30)
-        while (try? Self.http("GET", base + "/ready"))?.status != 200 && Date() < deadline {
+        while (try? await Self.http("GET", base + "/ready"))?.status != 200 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(try Self.http("GET", base + "/health").status == 200)
-        #expect(try Self.http("GET", base + "/ready").status == 200)
+        #expect(try await Self.http("GET", base + "/health").status == 200)
+        #expect(try await Self.http("GET", base + "/ready").status == 200)
 
         // Given a POS line, an inventory line, one of an unknown location and one that is no JSON:
         let lines = [
@@ -112,7 +121,7 @@ import Testing
             #"{"tx_id":"t-2","store_id":"no such store!"}"#,
             "not json",
         ]
-        let reply = try Self.http("POST", base + "/v1/records", body: Array((lines.joined(separator: "\n") + "\n").utf8))
+        let reply = try await Self.http("POST", base + "/v1/records", body: Array((lines.joined(separator: "\n") + "\n").utf8))
         #expect(reply.status == 202, "\(reply.body)")
         let receipt = try JSONDecoder().decode(Receipt.self, from: Data(reply.body.utf8))
         #expect(receipt.accepted == 4 && receipt.last_seq == receipt.first_seq + 3, "\(reply.body)")
@@ -128,7 +137,7 @@ import Testing
         }
 
         // An empty body is one empty line: published, and the job dead-letters it.
-        let empty = try Self.http("POST", base + "/v1/records", body: [])
+        let empty = try await Self.http("POST", base + "/v1/records", body: [])
         #expect(empty.status == 202 && empty.body.contains(#""accepted":1"#), "\(empty.body)")
 
         // A body over 8 MiB is refused whole: 413, and nothing of it is stored.
@@ -136,14 +145,14 @@ import Testing
         let line = Array(#"{"tx_id":"big","store_id":"store-0001"}"#.utf8) + [10]
         var big: [UInt8] = []
         while big.count <= 8 << 20 { big += line }
-        let refused = try Self.http("POST", base + "/v1/records", body: big)
+        let refused = try await Self.http("POST", base + "/v1/records", body: big)
         #expect(refused.status == 413)
         #expect(try await js.streamInfo("TILLFLOW_IN").state.messages == before)
 
         // The job has read the lines: the metrics say so, dead letters by reason included.
         var metrics = ""
         while !metrics.contains(#"tillflow_dead_letters_total{reason="malformed_json"} 2"#) && Date() < deadline {
-            metrics = try Self.http("GET", base + "/metrics").body
+            metrics = try await Self.http("GET", base + "/metrics").body
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(metrics.contains(#"tillflow_dead_letters_total{reason="malformed_json"} 2"#), "\(metrics)")

@@ -21,7 +21,7 @@ import Testing
         func log() -> String { (try? String(contentsOfFile: directory + "/worker.log", encoding: .utf8)) ?? "" }
         while !log().contains("joined the pool") && Date() < deadline { usleep(50_000) }
         kill(worker.processIdentifier, SIGTERM)
-        #expect(finished(worker).status == 0)
+        #expect(finishedNow(worker).status == 0)
         let lines = log().split(separator: "\n")
         #expect(lines.count >= 2)
         for line in lines {

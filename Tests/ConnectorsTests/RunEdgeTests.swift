@@ -36,7 +36,7 @@ let T0: Int64 = 1_795_219_200_000
             try await Task.sleep(for: .milliseconds(100))
         }
         kill(node.processIdentifier, SIGTERM)
-        let stopped = finished(node)
+        let stopped = await finished(node)
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(stopped.stdout.contains("stopped by SIGTERM"), "\(stopped.stdout)")
         for subject in subjects {
@@ -80,7 +80,7 @@ let T0: Int64 = 1_795_219_200_000
             try await Task.sleep(for: .milliseconds(Int.random(in: 200 ... 1_200, using: &rng)))
             if round == rounds / 2 {
                 kill(node.processIdentifier, SIGTERM)
-                let stopped = finished(node)
+                let stopped = await finished(node)
                 #expect(stopped.status == 0 && stopped.stdout.contains("stopped by SIGTERM"), "\(stopped.stdout)")
             } else {
                 kill(node.processIdentifier, SIGKILL)
@@ -101,7 +101,7 @@ let T0: Int64 = 1_795_219_200_000
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let js = JetStream(nc)
 
-        let publish = finished(try launch(["publish", "--nats", server.url, "--input", f.input]))
+        let publish = await finished(try launch(["publish", "--nats", server.url, "--input", f.input]))
         #expect(publish.status == 0 && publish.stdout.contains("publish: \(f.lines.count) lines stored"), "\(publish.stdout)")
         let info = try await js.streamInfo("TILLFLOW_IN")
         #expect(info.state.messages == UInt64(f.lines.count))
@@ -115,7 +115,7 @@ let T0: Int64 = 1_795_219_200_000
                                "--clock-interval", "0s"])
         _ = try await awaitRowsThenStop(node, expected, in: js)
 
-        let listed = finished(try launch(["outputs", "--nats", server.url, "--node", "store-0001", "--rows", "1"]))
+        let listed = await finished(try launch(["outputs", "--nats", server.url, "--node", "store-0001", "--rows", "1"]))
             .stdout.split(separator: "\n").map(String.init)
         for (subject, rows) in expected {
             let at = listed.firstIndex(of: "\(subject): \(rows.count) rows")
@@ -151,7 +151,7 @@ let T0: Int64 = 1_795_219_200_000
         #expect(FileManager.default.fileExists(atPath: f.directory + "/state"))
 
         try "nats:\n  url: \(server.url)\nnode: n\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let refused = finished(try launch(["run", "edge", "--config", config]))
+        let refused = await finished(try launch(["run", "edge", "--config", config]))
         let complaint = refused.stderr
         #expect(refused.status != 0)
         #expect(complaint.hasPrefix("tillflow: --config \(config): nats: ") && complaint.split(separator: "\n").count == 1, "\(complaint)")
@@ -166,10 +166,10 @@ let T0: Int64 = 1_795_219_200_000
         let server = try NATSServer(extraArguments: certificates.serverArguments); defer { server.stop() }
         let url = "tls://127.0.0.1:\(server.port)"
 
-        let trusting = finished(try launch(["publish", "--nats", url, "--tls-ca", certificates.caFile, "--input", f.input]))
+        let trusting = await finished(try launch(["publish", "--nats", url, "--tls-ca", certificates.caFile, "--input", f.input]))
         #expect(trusting.status == 0 && trusting.stdout.contains("publish: \(f.lines.count) lines stored"), "\(trusting.stdout)")
 
-        let untrusting = finished(try launch(["publish", "--nats", url, "--input", f.input]))
+        let untrusting = await finished(try launch(["publish", "--nats", url, "--input", f.input]))
         #expect(untrusting.status != 0 && untrusting.stderr.split(separator: "\n").count == 1, "\(untrusting.stderr)")
     }
 
@@ -177,7 +177,7 @@ let T0: Int64 = 1_795_219_200_000
     /// store's subject, and says how many of each kind it sent.
     @Test func theSimulatorPublishesItsRateToTheStoresSubjects() async throws {
         let server = try NATSServer(); defer { server.stop() }
-        let simulate = finished(try launch(["simulate", "--nats", server.url, "--stores", "2", "--rate", "400", "--duration", "1500ms",
+        let simulate = await finished(try launch(["simulate", "--nats", server.url, "--stores", "2", "--rate", "400", "--duration", "1500ms",
                                             "--seed", "3", "--invalid-fraction", "0.05"]))
         let said = simulate.stdout
         #expect(simulate.status == 0, "\(said)")
@@ -229,7 +229,7 @@ let T0: Int64 = 1_795_219_200_000
         while node.isRunning && Date().timeIntervalSince(asked) < 10 { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!node.isRunning, "the stop must not wait for the outage to end")
         if node.isRunning { kill(node.processIdentifier, SIGKILL) }
-        let stopped = finished(node)
+        let stopped = await finished(node)
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(stopped.stdout.contains("stopped by SIGTERM during a NATS outage"), "\(stopped.stdout)")
 

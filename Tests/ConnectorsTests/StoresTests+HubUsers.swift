@@ -45,7 +45,7 @@ extension StoresTests {
         }
         func login(_ role: String) -> [String] { ["--nats", server.url, "--user", role, "--password-file", "\(files)/\(role).password"] }
 
-        let submitted = finished(try launch(["submit", "edge", "--name", "cloud", "--partitions", "2", "--checkpoint-interval", "300ms"]
+        let submitted = await finished(try launch(["submit", "edge", "--name", "cloud", "--partitions", "2", "--checkpoint-interval", "300ms"]
             + login("admin")))
         #expect(submitted.status == 0, "\(submitted.stderr)")
         let ingest = try await connect("ingest")
@@ -64,7 +64,7 @@ extension StoresTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         kill(worker.processIdentifier, SIGTERM)
-        #expect(finished(worker).status == 0)
+        #expect(await finished(worker).status == 0)
         let log = (try? String(contentsOfFile: s.directory + "/worker.log", encoding: .utf8)) ?? ""
         #expect(!log.contains("Permissions Violation"), "\(log)")
         for subject in subjects { try await LiveFixture.expectExactlyOnce(expected[subject]!, on: subject, in: js) }

@@ -14,9 +14,9 @@ import Testing
     @Test func theHubSourcesTheStoresRecordsOnceAndKeepsItsOwnApart() async throws {
         let f = try await HubAndStore(); defer { f.stop() }
         let (hub, atStore, atHub) = (f.hub, f.atStore, f.atHub)
-        let added = finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
+        let added = await finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
         #expect(added.status == 0 && added.stdout.contains("now sources store-0001"), "\(added.stdout)\(added.stderr)")
-        let again = finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
+        let again = await finished(try launch(["stores", "add", "store-0001", "--nats", hub.url]))
         #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)")
 
         for n in 1 ... 200 {
@@ -40,12 +40,12 @@ import Testing
         #expect(try await atHub.directGetLast(stream: "TILLFLOW_IN", subject: "tillflow.in._.pos") != nil)
         #expect(try await count(atStore) == 202, "the hub's publishes never reach the store")
 
-        let listed = finished(try launch(["stores", "list", "--nats", hub.url]))
+        let listed = await finished(try launch(["stores", "list", "--nats", hub.url]))
         #expect(listed.stdout.contains("store-0001  lag 0 messages"), "\(listed.stdout)\(listed.stderr)")
-        let removed = finished(try launch(["stores", "remove", "store-0001", "--nats", hub.url]))
+        let removed = await finished(try launch(["stores", "remove", "store-0001", "--nats", hub.url]))
         #expect(removed.status == 0, "\(removed.stderr)")
-        #expect(finished(try launch(["stores", "list", "--nats", hub.url])).stdout.contains("no stores sourced"))
-        let unknown = finished(try launch(["stores", "remove", "store-0002", "--nats", hub.url]))
+        #expect(await finished(try launch(["stores", "list", "--nats", hub.url])).stdout.contains("no stores sourced"))
+        let unknown = await finished(try launch(["stores", "remove", "store-0002", "--nats", hub.url]))
         #expect(unknown.status != 0 && unknown.stderr.contains("does not source a store named store-0002"))
         await f.close()
     }
@@ -56,7 +56,7 @@ import Testing
     @Test func theHubStoppedDuringPublishingEndsWithTheStoresRecordsOnce() async throws {
         let f = try await HubAndStore(); defer { f.stop() }
         let (hub, atStore, atHub) = (f.hub, f.atStore, f.atHub)
-        #expect(finished(try launch(["stores", "add", "store-0001", "--nats", hub.url])).status == 0)
+        #expect(await finished(try launch(["stores", "add", "store-0001", "--nats", hub.url])).status == 0)
 
         let publishing = Task {
             for n in 1 ... 600 {

@@ -31,8 +31,27 @@ struct Finished {
     let stderr: String
 }
 
-/// Waits for a process `launch` started, then reads what it wrote (little, here).
-func finished(_ process: Process) -> Finished {
+/// Runs blocking work (waiting for a process) on a thread of its own. Swift Testing runs
+/// the suites' async tests on the cooperative pool, which has a thread per core (two
+/// here): a test blocking one for seconds starves every other suite's NATS client and
+/// times its connections out.
+func offThePool<T>(_ body: @escaping () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        nonisolated(unsafe) let body = body
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}
+
+/// Waits for a process `launch` started, then reads what it wrote (little, here); off
+/// the cooperative pool.
+func finished(_ process: Process) async -> Finished {
+    nonisolated(unsafe) let process = process
+    return try! await offThePool { finishedNow(process) }
+}
+
+/// `finished`, blocking the caller's thread.
+func finishedNow(_ process: Process) -> Finished {
     process.waitUntilExit()
     func text(_ pipe: Any?) -> String {
         guard let pipe = pipe as? Pipe else { return "" }

@@ -39,13 +39,14 @@ import Testing
         let server = try NATSServer(); defer { server.stop() }
         let nc = try await NATSConnection.connect(NATSConnectionOptions(url: server.url))
         let kv = try await KeyValueBucket.open(JetStream(nc), name: "TILLFLOW_LEASES_TEST", allowsTTL: true)
-        // Renewed every half second, a value of 3 s stays even on a loaded machine; one of
-        // 1 s, never renewed, is gone after the 2 s of renewals.
-        var kept = try await kv.create("kept", Array("w1".utf8), ttl: .seconds(3))
+        // Renewed every 1.5 s, a value of 5 s outlives its time to live (6 s in all) even
+        // when the other suites load the machine and delay a renewal by seconds; one of
+        // 1 s, never renewed, is gone after them.
+        var kept = try await kv.create("kept", Array("w1".utf8), ttl: .seconds(5))
         let lapsing = try await kv.create("lapsing", Array("w1".utf8), ttl: .seconds(1))
         for _ in 0 ..< 4 {
-            try await Task.sleep(for: .milliseconds(500))
-            kept = try await kv.update("kept", Array("w1".utf8), revision: kept, ttl: .seconds(3))
+            try await Task.sleep(for: .milliseconds(1_500))
+            kept = try await kv.update("kept", Array("w1".utf8), revision: kept, ttl: .seconds(5))
         }
         #expect(try await kv.get("kept")?.value == Array("w1".utf8))
         #expect(try await kv.get("lapsing") == nil)

@@ -64,6 +64,7 @@ import Testing
         """.write(toFile: directory + "/server.conf", atomically: true, encoding: .utf8)
         let server = try NATSServer(configuration: directory + "/server.conf"); defer { server.stop() }
         var admin = NATSConnectionOptions(url: server.url)
+        admin.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         (admin.user, admin.password) = ("admin", "admin")
         let adminConnection = try await NATSConnection.connect(admin)
         _ = try await JetStream(adminConnection).createStream(StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"]))
@@ -71,6 +72,7 @@ import Testing
         try "-----BEGIN USER NKEY SEED-----\n\(store.seed)\n------END USER NKEY SEED------\n"
             .write(toFile: directory + "/store.nk", atomically: true, encoding: .utf8)
         var options = NATSConnectionOptions(url: server.url)
+        options.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         options.credentials = try NATSCredentials(file: directory + "/store.nk")
         let nc = try await NATSConnection.connect(options)
         let js = JetStream(nc, timeout: .seconds(2))
@@ -83,6 +85,7 @@ import Testing
 
         // A key the server does not know is refused.
         var unknown = NATSConnectionOptions(url: server.url)
+        unknown.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         unknown.credentials = NATSCredentials(nkey: stranger)
         unknown.reconnect = false
         await #expect(throws: NATSError.self) { try await NATSConnection.connect(unknown) }
@@ -124,11 +127,15 @@ import Testing
             .write(toFile: directory + "/store.creds", atomically: true, encoding: .utf8)
 
         var adminOptions = NATSConnectionOptions(url: server.url)
+
+        adminOptions.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         adminOptions.credentials = try NATSCredentials(file: directory + "/admin.creds")
         let adminConnection = try await NATSConnection.connect(adminOptions)
         _ = try await JetStream(adminConnection).createStream(StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"]))
 
         var options = NATSConnectionOptions(url: server.url)
+
+        options.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         options.credentials = try NATSCredentials(file: directory + "/store.creds")
         #expect(options.credentials?.jwt != nil)
         let nc = try await NATSConnection.connect(options)
@@ -143,6 +150,7 @@ import Testing
         try creds(userJWT(store, "store-0001", publish: [">"]), NKey(random: .user))
             .write(toFile: directory + "/forged.creds", atomically: true, encoding: .utf8)
         var forged = NATSConnectionOptions(url: server.url)
+        forged.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         forged.credentials = try NATSCredentials(file: directory + "/forged.creds")
         forged.reconnect = false
         await #expect(throws: NATSError.self) { try await NATSConnection.connect(forged) }

@@ -4,7 +4,7 @@ import Dataflow
 /// bytes its source has read: its progress and its summary lines. Checkpointed with the
 /// job, so that a resumed run's summary covers the whole input.
 public final class RetailStatistics: RunStatistics {
-    let kind: JobKind
+    public let kind: JobKind
     let source: any ReadCounting
     public internal(set) var valid: Int64 = 0
     public internal(set) var invalidByReason: [RejectReason: Int64] = [:]
