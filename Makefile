@@ -106,7 +106,7 @@ bench-micro-thresholds: deps
 	    keep=["mallocCountTotal"] + (["wallClock"] if "stateExpiry" in p else []); \
 	    json.dump({k: t[k] for k in keep}, open(p, "w"), indent=2)' "$$f"; done
 
-# libFuzzer on every parser that meets outside bytes, FUZZ_SECONDS each (scripts/fuzz.sh).
+# libFuzzer on every parser that meets outside bytes, FUZZ_RUNS (1,000,000) executions each (scripts/fuzz.sh).
 fuzz: deps
 	scripts/fuzz.sh
 

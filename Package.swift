@@ -78,7 +78,7 @@ let package = Package(
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: optimized),
         // For tests: a real nats-server on loopback.
-        .target(name: "NATSTestSupport", dependencies: []),
+        .target(name: "NATSTestSupport", dependencies: ["NATS"]),
         // Synthetic POS and inventory data (`tillflow generate`), apart from the engine.
         .target(name: "Generators", dependencies: ["Dataflow", "Jobs"], swiftSettings: optimized),
         // The command line of any executable that runs jobs: `tillflow`'s and a user's own.

@@ -40,10 +40,15 @@ done
 # The stores' streams exist once their edge nodes are up; then the hub sources them.
 sleep 2
 for store in store-0001 store-0002; do "$BIN" stores add "$store" --nats "$HUB"; done
+# The first worker serves its metrics and status page (http://127.0.0.1:$status_port/).
+status_port=$(free_port)
 for n in 1 2; do
-    "$BIN" worker --nats "$HUB" --state-dir "$work/worker-$n" --lease 5s >"$work/worker-$n.out" 2>"$work/worker-$n.log" &
+    status=$([ "$n" = 1 ] && echo "--metrics $status_port" || true)
+    # shellcheck disable=SC2086
+    "$BIN" worker --nats "$HUB" --state-dir "$work/worker-$n" --lease 5s $status >"$work/worker-$n.out" 2>"$work/worker-$n.log" &
     started $!
 done
+echo "worker 1's status page: http://127.0.0.1:$status_port/"
 "$BIN" submit edge --nats "$HUB" --name cloud --partitions 4 --checkpoint-interval 2s
 
 echo "simulating one store's POS terminals on each leaf at $RATE transactions per second for ${SECONDS_TO_RUN}s ..."
@@ -90,3 +95,9 @@ for store in store-0001 store-0002; do
     echo "$store cloud: $("$BIN" outputs --nats "$HUB" --job cloud --only ".$store." --rows 0 | rows_per_output)"
 done
 echo "_ cloud:          $("$BIN" outputs --nats "$HUB" --job cloud --only ".cloud._." --rows 0 | rows_per_output)"
+# The status page as a browser shows it (Debian's chromium, headless), kept in docs/.
+if command -v chromium >/dev/null; then
+    chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$work/chromium" --hide-scrollbars \
+        --window-size=1280,2400 --screenshot="$PWD/docs/status-page-cloud.png" "http://127.0.0.1:$status_port/" >/dev/null 2>&1 \
+        && echo && echo "worker 1's status page, as chromium shows it: docs/status-page-cloud.png"
+fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make fuzz: every libFuzzer target for FUZZ_SECONDS (default 60) each, from its committed
-# seed corpus (Fuzz/corpus/<target>/). Built in release with coverage instrumentation
+# make fuzz: every libFuzzer target for FUZZ_RUNS executions (default 1,000,000) each, and
+# at most FUZZ_SECONDS (default 300), from its committed seed corpus (Fuzz/corpus/<target>/). Built in release with coverage instrumentation
 # (-sanitize=fuzzer) in .build-fuzz/, then linked again without SwiftPM's renaming of
 # `main` (libFuzzer brings its own). Prints executions and findings per target; a crash
 # is copied into Fuzz/corpus/<target>/ (FuzzCorpusTests then replays it in make test
@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .build-fuzz
-SECONDS_EACH=${FUZZ_SECONDS:-60}
+SECONDS_EACH=${FUZZ_SECONDS:-300}
+RUNS_EACH=${FUZZ_RUNS:-1000000}
 TARGETS=${FUZZ_TARGETS:-"fuzz-pos-json fuzz-pos-csv fuzz-inventory fuzz-clock-mark fuzz-ingest-lines fuzz-nats-protocol"}
 SCRATCH=.build-fuzz
 BIN=$SCRATCH/x86_64-unknown-linux-gnu/release
@@ -26,13 +27,14 @@ for target in $TARGETS; do
   rm -rf "$WORK/$target" && mkdir -p "$WORK/$target/corpus" "$WORK/$target/crashes"
   cp Fuzz/corpus/"$target"/* "$WORK/$target/corpus/"
   status=0
+  began=$SECONDS
   # Swift's backtracer off, so that libFuzzer's own handler writes the crashing input.
-  SWIFT_BACKTRACE=enable=no "$BIN/$target" "$WORK/$target/corpus" -max_total_time="$SECONDS_EACH" -max_len=4096 -print_final_stats=1 \
+  SWIFT_BACKTRACE=enable=no "$BIN/$target" "$WORK/$target/corpus" -runs="$RUNS_EACH" -max_total_time="$SECONDS_EACH" -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="$WORK/$target/crashes/" >"$WORK/$target.log" 2>&1 || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$WORK/$target.log" | grep -o '[0-9]*$' || echo 0)
   grown=$(ls "$WORK/$target/corpus" | wc -l)
   crashes=$(ls "$WORK/$target/crashes" | wc -l)
-  echo "$target: $runs executions in ${SECONDS_EACH}s, corpus $(ls Fuzz/corpus/$target | wc -l) -> $grown inputs, $crashes findings"
+  echo "$target: $runs executions in $((SECONDS - began))s, corpus $(ls Fuzz/corpus/$target | wc -l) -> $grown inputs, $crashes findings"
   if [ "$crashes" -gt 0 ] || [ "$status" -ne 0 ]; then
     found=1
     for crash in "$WORK/$target/crashes"/*; do

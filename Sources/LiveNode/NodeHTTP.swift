@@ -20,7 +20,7 @@ import Prometheus
 /// `--metrics ADDR` serves `/metrics` (and `/health`) alone on an address of its own.
 ///
 /// With a bearer token (`HTTPToken`), every endpoint but `/health` and `/ready` wants
-/// `Authorization: Bearer <token>` and answers `401` without it: the ingest publishes
+/// `Authorization: Bearer <token>` and answers `401` without it, `403` with another: the ingest publishes
 /// sales, the metrics tell a store's turnover. Probes stay open; they tell nothing.
 public enum NodeHTTP {
     typealias Context = BasicAuthRequestContext<HTTPToken.Holder>
@@ -41,7 +41,9 @@ public enum NodeHTTP {
         let guarded = router.group()
         if let token {
             guarded.add(middleware: ClosureAuthenticator<Context> { request, _ in
-                request.headers.bearer.flatMap { token.admits($0.token) ? HTTPToken.Holder() : nil }
+                guard let bearer = request.headers.bearer else { return nil }  // 401: who is asking?
+                guard token.admits(bearer.token) else { throw HTTPError(.forbidden) }  // 403: not with that token
+                return HTTPToken.Holder()
             })
             guarded.add(middleware: IsAuthenticatedMiddleware<Context>())
         }

@@ -426,8 +426,17 @@ public final class NATSConnection: Sendable {
         state.withLockedValue { s in
             for (i, promise) in promises.enumerated() { s.replies[String(first + UInt64(i))] = promise }
         }
-        let timer = loop.scheduleTask(in: TimeAmount(timeout)) {
-            for (i, promise) in promises.enumerated() { promise.fail(NATSError.timeout("request on \(requests[i].subject)")) }
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) { [state] in
+            // A request the server refused never gets an answer: say what it refused.
+            let refusal = state.withLockedValue { $0.lastError }
+            for (i, promise) in promises.enumerated() {
+                let subject = requests[i].subject
+                if let refusal, refusal.contains("Permissions Violation for Publish to \"\(subject)\"") {
+                    promise.fail(NATSError.server(refusal))
+                } else {
+                    promise.fail(NATSError.timeout("request on \(subject)"))
+                }
+            }
         }
         defer {
             timer.cancel()

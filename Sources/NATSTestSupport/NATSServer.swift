@@ -56,7 +56,7 @@ public final class NATSServer: @unchecked Sendable {
                                        "--ports_file_dir", directory + "/ports"] + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        FileManager.default.createFile(atPath: directory + "/server.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/server.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: directory + "/server.log")
         try process.run()
         let deadline = Date().addingTimeInterval(10)

@@ -84,7 +84,7 @@ import Yams
         // Every $TILLFLOW_… the hub's configurations read is set for the NATS servers.
         let hubPod = try #require(((hub["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
         let env = try #require((hubPod["containers"] as? [[String: Any]])?.first?["env"] as? [[String: Any]]).compactMap { $0["name"] as? String }
-        for conf in ["hub-cluster.conf", "hub-users.conf"] {
+        for conf in ["hub-cluster.conf", "hub-role-users.conf"] {
             let text = try String(contentsOfFile: root + "/deploy/nats/" + conf, encoding: .utf8)
                 .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
             let used = try NSRegularExpression(pattern: #"\$(TILLFLOW_[A-Z0-9_]+)"#)

@@ -75,11 +75,12 @@ import Testing
         #expect(try await Self.http("GET", base + "/ready").status == 200)
         let line = Array(#"{"tx_id":"t-1","store_id":"store-0001"}"#.utf8) + [10]
         #expect(try await Self.http("POST", base + "/v1/records", body: line).status == 401)
-        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: token + "x").status == 401)
-        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: String(token.dropLast())).status == 401)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: token + "x").status == 403)
+        #expect(try await Self.http("POST", base + "/v1/records", body: line, token: String(token.dropLast())).status == 403)
         #expect(try await Self.http("POST", base + "/v1/records", body: line, token: token).status == 202)
         for page in [base + "/", base + "/status.json"] {
             #expect(try await Self.http("GET", page).status == 401, "\(page)")
+            #expect(try await Self.http("GET", page, token: "not-\(token)").status == 403, "\(page)")
             #expect(try await Self.http("GET", page, token: token).status == 200, "\(page)")
         }
         for metrics in [base + "/metrics", "http://127.0.0.1:\(metricsPort)/metrics"] {

@@ -173,6 +173,53 @@ let T0: Int64 = 1_795_219_200_000
         #expect(untrusting.status != 0 && untrusting.stderr.split(separator: "\n").count == 1, "\(untrusting.stderr)")
     }
 
+    /// The edge node end to end over TLS (the server's certificate checked against the
+    /// CA it is given) with a `.creds` file (a JWT of a server in operator mode): its
+    /// input published with another user's `.creds`, every output subject ends with
+    /// exactly replay's rows.
+    @Test func theEdgeNodeRunsEndToEndOverTLSWithACredsFile() async throws {
+        let f = try LiveFixture(count: 600, lastMark: T0 + 30 * 86_400_000); defer { f.remove() }
+        let expected = try expectedRows(f)
+        let certificates = try TestCertificates(); defer { certificates.remove() }
+        let mode = OperatorMode()
+        let node = f.directory + "/node.creds", ingest = f.directory + "/ingest.creds", admin = f.directory + "/admin.creds"
+        try mode.creds(name: "store-0001-node", publish: [">"]).write(toFile: node, atomically: true, encoding: .utf8)
+        // The fixture's lines name several locations: an ingest user may publish input only.
+        try mode.creds(name: "ingest", publish: ["tillflow.in.>", "$JS.API.STREAM.INFO.TILLFLOW_IN"])
+            .write(toFile: ingest, atomically: true, encoding: .utf8)
+        try mode.creds(name: "admin", publish: [">"]).write(toFile: admin, atomically: true, encoding: .utf8)
+        try mode.creds(name: "store-0001-terminals", publish: ["tillflow.in.store-0001.>", "$JS.API.STREAM.INFO.TILLFLOW_IN"])
+            .write(toFile: f.directory + "/store.creds", atomically: true, encoding: .utf8)
+        try (mode.configuration + "jetstream { store_dir: \"\(f.directory)/js\" }\n"
+            + "tls {\n  cert_file: \"\(certificates.certificateFile)\"\n  key_file: \"\(certificates.keyFile)\"\n  timeout: 10\n}\n")
+            .write(toFile: f.directory + "/server.conf", atomically: true, encoding: .utf8)
+        let server = try NATSServer(configuration: f.directory + "/server.conf"); defer { server.stop() }
+        let url = "tls://127.0.0.1:\(server.port)"
+        let login = ["--nats", url, "--tls-ca", certificates.caFile]
+
+        let running = try launch(["run", "edge", "--node", "store-0001", "--state-dir", f.directory + "/state", "--clock-interval", "0s",
+                                  "--creds", node] + login, log: f.directory + "/node.log")
+        defer { if running.isRunning { kill(running.processIdentifier, SIGKILL); running.waitUntilExit() } }
+        // The streams are the node's to make: the terminals publish once they are there.
+        var options = NATSConnectionOptions(url: url)
+        options.tlsCAFile = certificates.caFile
+        options.credentials = try NATSCredentials(file: admin)
+        options.connectTimeout = .seconds(20)
+        let nc = try await NATSConnection.connect(options)
+        let js = JetStream(nc)
+        let deadline = Date().addingTimeInterval(30)
+        while (try? await js.streamInfo("TILLFLOW_IN")) == nil && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let published = await finished(try launch(["publish", "--input", f.input, "--creds", ingest] + login))
+        #expect(published.status == 0 && published.stdout.contains("\(f.lines.count) lines stored"), "\(published.stdout)\(published.stderr)")
+        _ = try await awaitRowsThenStop(running, expected, in: js)
+        // A user refused a subject (a store's terminals, the fixture naming other
+        // locations) is told which, in one line.
+        let refused = await finished(try launch(["publish", "--input", f.input, "--creds", f.directory + "/store.creds"] + login))
+        #expect(refused.status != 0 && refused.stderr.contains("Permissions Violation for Publish to \"tillflow.in.")
+            && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        await nc.close()
+    }
+
     /// `tillflow simulate` publishes at its rate, every line acknowledged, each on its
     /// store's subject, and says how many of each kind it sent.
     @Test func theSimulatorPublishesItsRateToTheStoresSubjects() async throws {

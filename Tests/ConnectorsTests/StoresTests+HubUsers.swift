@@ -20,7 +20,7 @@ extension StoresTests {
         }
         let files = s.directory + "/hub"
         try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
-        for name in ["hub.conf", "hub-users.conf"] {
+        for name in ["hub.conf", "hub-users.conf", "hub-role-users.conf"] {
             try FileManager.default.copyItem(atPath: LiveFixture.root + "/deploy/nats/" + name, toPath: files + "/" + name)
         }
         try "include hub.conf\ninclude hub-users.conf\n".write(toFile: files + "/server.conf", atomically: true, encoding: .utf8)

@@ -95,46 +95,26 @@ import Testing
     /// A server in operator mode (no users in its configuration, only the operator's and
     /// the account's JWTs): a store's `.creds` file, its JWT naming what it may publish.
     @Test func aStoresCredsFileConnectsToAServerInOperatorModeWithTheJWTsPermissions() async throws {
-        let (operatorKey, account, system) = (NKey(random: .operator), NKey(random: .account), NKey(random: .account))
+        let mode = OperatorMode()
         let (store, admin) = (NKey(random: .user), NKey(random: .user))
-        let unlimited: [String: Any] = ["subs": -1, "data": -1, "payload": -1, "imports": -1, "exports": -1, "wildcards": true,
-                                        "conn": -1, "leaf": -1, "mem_storage": -1, "disk_storage": -1, "streams": -1, "consumer": -1]
-        let operatorJWT = Self.jwt(of: operatorKey, name: "tillflow-test", ["type": "operator", "version": 2], signedBy: operatorKey)
-        let accountJWT = Self.jwt(of: account, name: "retail", ["type": "account", "version": 2, "limits": unlimited], signedBy: operatorKey)
-        let systemJWT = Self.jwt(of: system, name: "SYS", ["type": "account", "version": 2], signedBy: operatorKey)
-        func userJWT(_ user: NKey, _ name: String, publish: [String]) -> String {
-            Self.jwt(of: user, name: name, ["type": "user", "version": 2, "subs": -1, "data": -1, "payload": -1,
-                                            "pub": ["allow": publish], "sub": ["allow": ["_INBOX.>"]]], signedBy: account)
-        }
         let directory = NSTemporaryDirectory() + "tillflow-creds-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try """
-        operator: \(operatorJWT)
-        system_account: \(system.publicKey)
-        resolver: MEMORY
-        resolver_preload: { \(account.publicKey): \(accountJWT), \(system.publicKey): \(systemJWT) }
-        jetstream { store_dir: "\(directory)/js" }
-        """.write(toFile: directory + "/server.conf", atomically: true, encoding: .utf8)
+        try (mode.configuration + "jetstream { store_dir: \"\(directory)/js\" }\n")
+            .write(toFile: directory + "/server.conf", atomically: true, encoding: .utf8)
         let server = try NATSServer(configuration: directory + "/server.conf"); defer { server.stop() }
-        func creds(_ jwt: String, _ key: NKey) -> String {
-            "-----BEGIN NATS USER JWT-----\n\(jwt)\n------END NATS USER JWT------\n\n"
-                + "************************* IMPORTANT *************************\n"
-                + "-----BEGIN USER NKEY SEED-----\n\(key.seed)\n------END USER NKEY SEED------\n"
-        }
-        try creds(userJWT(admin, "admin", publish: [">"]), admin).write(toFile: directory + "/admin.creds", atomically: true, encoding: .utf8)
-        try creds(userJWT(store, "store-0001", publish: ["tillflow.in.store-0001.>"]), store)
+        try OperatorMode.creds(jwt: mode.userJWT(admin, name: "admin", publish: [">"]), seed: admin)
+            .write(toFile: directory + "/admin.creds", atomically: true, encoding: .utf8)
+        try OperatorMode.creds(jwt: mode.userJWT(store, name: "store-0001", publish: ["tillflow.in.store-0001.>"]), seed: store)
             .write(toFile: directory + "/store.creds", atomically: true, encoding: .utf8)
 
         var adminOptions = NATSConnectionOptions(url: server.url)
-
         adminOptions.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         adminOptions.credentials = try NATSCredentials(file: directory + "/admin.creds")
         let adminConnection = try await NATSConnection.connect(adminOptions)
         _ = try await JetStream(adminConnection).createStream(StreamConfig(name: "TILLFLOW_IN", subjects: ["tillflow.in.>"]))
 
         var options = NATSConnectionOptions(url: server.url)
-
         options.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
         options.credentials = try NATSCredentials(file: directory + "/store.creds")
         #expect(options.credentials?.jwt != nil)
@@ -147,7 +127,7 @@ import Testing
         await nc.close()
 
         // The store's JWT with another user's seed: the signature does not match.
-        try creds(userJWT(store, "store-0001", publish: [">"]), NKey(random: .user))
+        try OperatorMode.creds(jwt: mode.userJWT(store, name: "store-0001", publish: [">"]), seed: NKey(random: .user))
             .write(toFile: directory + "/forged.creds", atomically: true, encoding: .utf8)
         var forged = NATSConnectionOptions(url: server.url)
         forged.connectTimeout = .seconds(20)  // the other suites load both cores meanwhile
@@ -155,16 +135,5 @@ import Testing
         forged.reconnect = false
         await #expect(throws: NATSError.self) { try await NATSConnection.connect(forged) }
         await adminConnection.close()
-    }
-
-    /// A JWT as NATS's tools issue them (test-only: Tillflow reads JWTs, it issues none).
-    static func jwt(of subject: NKey, name: String, _ nats: [String: Any], signedBy issuer: NKey) -> String {
-        let claims: [String: Any] = ["jti": UUID().uuidString.replacingOccurrences(of: "-", with: ""), "iat": Int(Date().timeIntervalSince1970),
-                                     "iss": issuer.publicKey, "sub": subject.publicKey, "name": name, "nats": nats]
-        func part(_ object: Any) -> String {
-            NATSCredentials.base64URL(Array(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
-        }
-        let signed = part(["typ": "JWT", "alg": "ed25519-nkey"]) + "." + part(claims)
-        return signed + "." + NATSCredentials.base64URL(issuer.sign(Array(signed.utf8)))
     }
 }
