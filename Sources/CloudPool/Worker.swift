@@ -135,7 +135,8 @@ public final class Worker: @unchecked Sendable {
         return lapsing
     }
 
-    /// One round: alive, leases renewed, ended runs put away, partitions balanced.
+    /// One round: alive, ended runs put away, partitions balanced, the status page fed
+    /// (the leases are renewed by `keeper`, on a thread of its own).
     func tick() throws {
         try heartbeat()
         reapEnded()
