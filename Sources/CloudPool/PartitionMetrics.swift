@@ -46,8 +46,11 @@ final class PartitionMetrics {
     let partition: String
     private var lastCheckpointFigure: CheckpointFigure?
 
-    init(job: String, partition: String, status: StatusBoard? = nil) {
-        (self.job, self.partition, self.status) = (job, partition, status)
+    /// The partition's job, so that a partition with no location yet still shows its stages.
+    let kind: JobKind?
+
+    init(job: String, partition: String, kind: JobKind? = nil, status: StatusBoard? = nil) {
+        (self.job, self.partition, self.kind, self.status) = (job, partition, kind, status)
         dimensions = [("job_name", job), ("partition", partition)]
         recordsIn = Counter(label: "tillflow_records_in_total", dimensions: dimensions)
         inputLag = Gauge(label: "tillflow_input_lag_messages", dimensions: dimensions)
@@ -88,7 +91,7 @@ final class PartitionMetrics {
             }
         }
         update(read: read, invalid: invalid, messagesBehind: messagesBehind, locations: runs.locations.count)
-        if let status, let kind = retailLocations.first?.statistics.kind {
+        if let status, let kind = kind ?? retailLocations.first?.statistics.kind {
             status.post(PartStatus(job: job, part: partition, kind: kind, locations: retailLocations, outputs: outputCounts,
                                    inputLagMessages: Int64(messagesBehind), lastCheckpoint: lastCheckpointFigure), atMs: nowMs)
         }

@@ -71,7 +71,7 @@ public final class PartitionRun: LeasedRun, @unchecked Sendable {
         let nowMs = self.nowMs
         let mayPublish: @Sendable () -> Bool = { lease.withLockedValue { $0.mayPublish(atMs: nowMs()) } }
         let budget = max(16 << 20, memoryBudget / Int64(max(8, locations.count)))
-        let metrics = PartitionMetrics(job: name, partition: String(partition), status: status)
+        let metrics = PartitionMetrics(job: name, partition: String(partition), kind: kind, status: status)
         defer { metrics.destroy() }
         let runs = LocationRuns(streamName: "TILLFLOW_IN", batchLines: definition.jobOptions.batchLines) { [directory, backend, stop] location in
             var settings = RunSettings(outputDirectory: "\(directory)/\(location)/out", stateDirectory: "\(directory)/\(location)")
