@@ -154,7 +154,15 @@ import Testing
         #expect(try await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/ready").status == 200, "a member of the pool is ready")
         let lint = try Promtool.checkMetrics(metrics)
         #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
-        // Its status page: the parts it runs, and the pool's view of the job (read every 5 s).
+        let before = try await lastOrdinals(js, subjects)
+        cluster.servers[0].kill()  // the server every client connected to first (this test's too)
+        #expect(before != targets, "the server must stop before the end of the input")
+        while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // The first worker's status page, once all is done on the two servers left (after the
+        // kill, which must come before the end of the input): the parts it runs, and the pool's
+        // view of the job (read every 5 s).
         var snapshot: StatusSnapshot?
         while Date() < deadline {
             let reply = try? await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/status.json")
@@ -170,12 +178,6 @@ import Testing
             #expect(page.contains(expected), "\(expected) in the worker's page as chromium read it")
         }
         try await HeadlessChromium.screenshot(of: "http://127.0.0.1:\(metricsPort)/", to: HeadlessChromium.outputDirectory + "/status-page-worker.png")
-        let before = try await lastOrdinals(js, subjects)
-        cluster.servers[0].kill()  // the server every client connected to first (this test's too)
-        #expect(before != targets, "the server must stop before the end of the input")
-        while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-        }
         for (n, worker) in workers.enumerated() {
             kill(worker.processIdentifier, SIGTERM)
             let stopped = await finished(worker)
