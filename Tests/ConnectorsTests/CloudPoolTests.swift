@@ -164,7 +164,8 @@ import Testing
         // kill, which must come before the end of the input): the parts it runs, and the pool's
         // view of the job (read every 5 s).
         var snapshot: StatusSnapshot?
-        while Date() < deadline {
+        let pageDeadline = Date().addingTimeInterval(30)  // the run's own deadline may be near
+        while Date() < pageDeadline {
             let reply = try? await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/status.json")
             snapshot = reply.flatMap { try? JSONDecoder().decode(StatusSnapshot.self, from: Data($0.body.utf8)) }
             if let s = snapshot, !s.status.jobs.isEmpty, !s.status.parts.isEmpty { break }
