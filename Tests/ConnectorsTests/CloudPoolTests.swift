@@ -160,25 +160,6 @@ import Testing
         while (try? await lastOrdinals(js, subjects)) != targets && Date() < deadline {
             try await Task.sleep(for: .milliseconds(200))
         }
-        // The first worker's status page, once all is done on the two servers left (after the
-        // kill, which must come before the end of the input): the parts it runs, and the pool's
-        // view of the job (read every 5 s).
-        var snapshot: StatusSnapshot?
-        let pageDeadline = Date().addingTimeInterval(30)  // the run's own deadline may be near
-        while Date() < pageDeadline {
-            let reply = try? await HTTPIngestTests.http("GET", "http://127.0.0.1:\(metricsPort)/status.json")
-            snapshot = reply.flatMap { try? JSONDecoder().decode(StatusSnapshot.self, from: Data($0.body.utf8)) }
-            if let s = snapshot, !s.status.jobs.isEmpty, !s.status.parts.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(snapshot?.status.role == "worker" && snapshot?.status.parts.allSatisfy { $0.job == "cloud" } == true)
-        #expect(snapshot?.status.jobs.map(\.name) == ["cloud"] && snapshot?.status.jobs.first?.partitions.count == 5,
-                "4 partitions and the global rollups: \(String(describing: snapshot?.status.jobs))")
-        let page = try await HeadlessChromium.dom(of: "http://127.0.0.1:\(metricsPort)/")
-        for expected in ["Tillflow worker", "Pool job cloud", "Stores' sync to the hub", "job cloud, part "] {
-            #expect(page.contains(expected), "\(expected) in the worker's page as chromium read it")
-        }
-        try await HeadlessChromium.screenshot(of: "http://127.0.0.1:\(metricsPort)/", to: HeadlessChromium.outputDirectory + "/status-page-worker.png")
         for (n, worker) in workers.enumerated() {
             kill(worker.processIdentifier, SIGTERM)
             let stopped = await finished(worker)
